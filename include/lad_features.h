@@ -1,0 +1,71 @@
+/*
+ * lad_features.h - the event-count matrix (sessions x events), distributed by contiguous row blocks.
+ *
+ * Rows are sorted by session key (block id), so the matrix is the same whatever the rank count. Rank r
+ * holds global rows [r * block_rows, min((r+1) * block_rows, n_global)): a ScaLAPACK block layout on a
+ * size x 1 process grid with row block block_rows, which lad_distmat redistributes to 2-D
+ * block-cyclic, and which parallel HDF5 writes as one hyperslab per rank. Ranks past the end hold no
+ * rows and still take part in every collective.
+ */
+#ifndef LAD_FEATURES_H
+#define LAD_FEATURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lad_events.h"
+#include "lad_status.h"
+
+struct lad_ctx;
+
+enum lad_session_kind {
+    LAD_SESSION_BLOCK = 0, /* HDFS block ids */
+    LAD_SESSION_WINDOW = 1 /* time-window numbers */
+};
+
+/* What ingest saw, summed over all ranks: reported, stored in features.h5, never silently dropped. */
+struct lad_ingest_summary {
+    int64_t files;
+    int64_t bytes;
+    int64_t lines;
+    int64_t malformed_lines;     /* header did not fit the log format */
+    int64_t first_malformed_line; /* 1-based global line number of the first such line, or 0 */
+    int64_t no_session_lines;    /* lines naming no session key */
+    int64_t unmatched_lines;     /* lines that matched no given template */
+    int64_t oversize_lines;      /* lines longer than --max-line, skipped */
+    int64_t blockid_overflow;    /* blk_ matches too long for a 64-bit id */
+    int64_t empty_messages;      /* lines with an empty message */
+};
+
+struct lad_features {
+    int64_t n_global;     /* sessions over all ranks */
+    int64_t block_rows;   /* rows per rank in the layout (>= 1) */
+    int64_t row_begin;    /* global index of this rank's first row */
+    int64_t n_local;      /* rows on this rank */
+    int n_events;         /* columns == events.n */
+    int64_t *keys;        /* n_local session keys, ascending */
+    int64_t *counts;      /* n_local x n_events, row-major */
+    struct lad_events events;
+    enum lad_session_kind session_kind;
+    char *window_spec;    /* the --window spec for LAD_SESSION_WINDOW, else NULL */
+    char *event_source;   /* "templates:<file>" or "mined" */
+    struct lad_ingest_summary summary;
+};
+
+/* Local. Rows per rank for n_global rows over size ranks (at least 1). */
+int64_t lad_features_block_rows(int64_t n_global, int size);
+
+/* Local. The row range [*begin, *begin + *n) that rank holds in the layout. */
+void lad_features_local_range(int64_t n_global, int64_t block_rows, int rank, int64_t *begin, int64_t *n);
+
+/* Local. Allocates keys and counts (zeroed) for the rank's rows; sets the layout fields. */
+enum lad_status lad_features_alloc(struct lad_ctx *ctx, struct lad_features *f, int64_t n_global, int n_events);
+
+/* Local. Frees; safe on a zeroed struct. */
+void lad_features_free(struct lad_features *f);
+
+/* Local. Formats session key `key` as it appears in outputs: "blk_<id>" or "win_<n>". */
+int lad_features_format_key(enum lad_session_kind kind, int64_t key, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * lad_h5.h - thin, checked helpers over parallel HDF5, shared by features, model and verdict files.
+ *
+ * All functions are collective over the communicator the file was opened with, unless marked Local:
+ * parallel HDF5 requires every rank to create datasets and attributes with identical arguments, and to
+ * join every raw-data transfer (a rank with no rows selects nothing, but still calls H5Dwrite). Every
+ * HDF5 return value is checked; errors are recorded in ctx as LAD_ERR_HDF5 with the object's name.
+ * Handles start as H5I_INVALID_HID.
+ */
+#ifndef LAD_H5_H
+#define LAD_H5_H
+
+#include <hdf5.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lad_status.h"
+
+struct lad_ctx;
+
+/* An HDF5 file opened by all ranks of ctx->comm, with a collective transfer property list. */
+struct lad_h5 {
+    hid_t file;
+    hid_t dxpl; /* collective transfers */
+    char path[4096];
+};
+
+/* Collective. Creates (truncating) path for writing; use a temporary name (lad_outfile). */
+enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_h5 *h);
+/* Collective. Opens path read-only. A missing file or one that is not HDF5 is a clear error. */
+enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5 *h);
+/* Collective. Closes; returns an agreed status (a failed close means the file is not complete). */
+enum lad_status lad_h5_close(struct lad_ctx *ctx, struct lad_h5 *h);
+
+/* Collective. Creates a group (and its parents). */
+enum lad_status lad_h5_group(struct lad_ctx *ctx, struct lad_h5 *h, const char *name);
+
+/*
+ * Collective. A 1-D (n_cols == 0) or 2-D (rows x n_cols) dataset of int64/double/int32/int8 of
+ * n_global rows, to which each rank writes its n_local rows starting at global row `begin`.
+ */
+enum lad_status lad_h5_write_rows(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                  int64_t n_global, int64_t n_cols, int64_t begin, int64_t n_local, const void *data);
+/* Collective. Reads rows [begin, begin + n_local) of a dataset written as above. */
+enum lad_status lad_h5_read_rows(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                 int64_t n_cols, int64_t begin, int64_t n_local, void *data);
+/* Collective. The dimensions of a dataset (dims[1] = 0 for 1-D); false-ish status if absent. */
+enum lad_status lad_h5_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t *rows, int64_t *cols);
+/* Collective. True when the object exists (no error recorded). */
+bool lad_h5_exists(struct lad_h5 *h, const char *name);
+
+/* Collective. A small dataset replicated on every rank: rank 0 writes all of it. */
+enum lad_status lad_h5_write_small(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                   int64_t rows, int64_t cols, const void *data);
+/* Collective. Reads a whole small dataset on every rank (data must hold rows*cols elements). */
+enum lad_status lad_h5_read_small(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                  int64_t rows, int64_t cols, void *data);
+
+/* Collective. A 1-D dataset of n strings (fixed length, NUL-terminated), replicated. */
+enum lad_status lad_h5_write_strings(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int n,
+                                     const char *const *strings);
+/* Collective. Reads such a dataset: *n strings, each malloc'd, in a malloc'd array. */
+enum lad_status lad_h5_read_strings(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int *n,
+                                    char ***strings);
+
+/* Collective. Attributes on an object ("/" for the file). */
+enum lad_status lad_h5_attr_i64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, int64_t v);
+enum lad_status lad_h5_attr_f64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, double v);
+enum lad_status lad_h5_attr_str(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name,
+                                const char *v);
+enum lad_status lad_h5_get_i64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, int64_t *v);
+enum lad_status lad_h5_get_f64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, double *v);
+/* *v is malloc'd. */
+enum lad_status lad_h5_get_str(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, char **v);
+
+#endif

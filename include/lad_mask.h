@@ -1,0 +1,51 @@
+/*
+ * lad_mask.h - masking of variable parts of a message before template mining.
+ *
+ * A message is split into whitespace-separated tokens; variable text (numbers, hex, IPs and ports,
+ * paths, block ids, plus a preset's and the user's patterns) is replaced by <*>. The result is the
+ * mining key: tokens joined by single spaces. The built-in variable kinds are found by a hand-written
+ * scanner; preset and user patterns are PCRE2 regular expressions, JIT-compiled.
+ */
+#ifndef LAD_MASK_H
+#define LAD_MASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lad_status.h"
+
+struct lad_ctx;
+struct lad_masker;      /* compiled, immutable: share it between threads */
+struct lad_mask_work;   /* per-thread scratch (PCRE2 match data) */
+
+/* Which built-in variable kinds the scanner masks (bit flags). */
+enum lad_mask_kind {
+    LAD_MASK_NUMBER = 1 << 0, /* a token that is a (signed, decimal) number, optionally with a unit */
+    LAD_MASK_HEX = 1 << 1,    /* 0x1f3a, or long hex strings */
+    LAD_MASK_IP = 1 << 2,     /* 10.251.30.6, /10.251.30.6:50010 */
+    LAD_MASK_PATH = 1 << 3,   /* /user/root/rand/part-00590 */
+    LAD_MASK_BLOCK = 1 << 4,  /* blk_-123 */
+    LAD_MASK_ALL = 0x1f
+};
+
+/*
+ * Local. Compiles a masker: `builtin` is a mask of enum lad_mask_kind; `patterns` are PCRE2 regexes
+ * (preset and user patterns, applied in order before the built-in scanner). A pattern that does not
+ * compile is a LAD_ERR_USAGE naming the pattern and the offset of the error.
+ */
+enum lad_status lad_masker_create(struct lad_ctx *ctx, unsigned builtin, const char *const *patterns,
+                                  int n_patterns, struct lad_masker **out);
+void lad_masker_free(struct lad_masker **m);
+
+/* Local. Per-thread scratch; NULL on allocation failure. */
+struct lad_mask_work *lad_mask_work_create(const struct lad_masker *m);
+void lad_mask_work_free(struct lad_mask_work **w);
+
+/*
+ * Local, thread-safe with one work per thread. Writes the mining key of s[0, n) to out (at most cap
+ * bytes; cap >= 3 * n + 16 always suffices) and returns its length.
+ */
+size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
+                      size_t cap);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * lad_mem.h - allocation helpers: overflow-checked sizes, free that NULLs the owner's pointer, and a
+ * growable array and byte buffer used throughout the pipeline. All functions are local.
+ */
+#ifndef LAD_MEM_H
+#define LAD_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* malloc/calloc of n*size bytes; NULL on overflow or failure (never aborts). n*size==0 allocates 1 byte. */
+void *lad_malloc_array(size_t n, size_t size);
+void *lad_calloc_array(size_t n, size_t size);
+/* realloc to n*size bytes; on failure returns NULL and leaves *p untouched. */
+void *lad_realloc_array(void *p, size_t n, size_t size);
+
+/* Frees *pp and sets it to NULL; accepts pp == NULL and *pp == NULL (mfu_free). */
+void lad_free(void *pp);
+
+/* Duplicates a string; NULL on failure or if s is NULL. */
+char *lad_strdup(const char *s);
+char *lad_strndup(const char *s, size_t n);
+
+/* Ensures capacity for at least `need` elements of `elem` bytes in *data (capacity in *cap, in
+ * elements), growing geometrically. Returns false on overflow or allocation failure. */
+bool lad_grow(void **data, size_t *cap, size_t need, size_t elem);
+
+/* A growable byte buffer. */
+struct lad_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+bool lad_buf_reserve(struct lad_buf *b, size_t extra);
+bool lad_buf_append(struct lad_buf *b, const void *src, size_t n);
+bool lad_buf_printf(struct lad_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void lad_buf_free(struct lad_buf *b);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * lad_timer.h - per-phase wall-clock timers, reported as min/avg/max over ranks.
+ */
+#ifndef LAD_TIMER_H
+#define LAD_TIMER_H
+
+#include <stdio.h>
+
+enum lad_phase {
+    LAD_PHASE_INPUTS,    /* resolving and opening the input files */
+    LAD_PHASE_READ,      /* waiting for MPI-IO reads (reads overlap parsing) */
+    LAD_PHASE_PARSE,     /* header split, masking, template match, block ids (OpenMP) */
+    LAD_PHASE_EVENTS,    /* resolving message keys to events: template match or mining */
+    LAD_PHASE_SHUFFLE,   /* moving per-block counts to their owner ranks */
+    LAD_PHASE_ORDER,     /* global block order and the row-block layout */
+    LAD_PHASE_WRITE,     /* writing HDF5 / CSV outputs */
+    LAD_PHASE_LOAD,      /* reading features or models from HDF5 */
+    LAD_PHASE_TRANSFORM, /* feature transform (TF-IDF, centering) */
+    LAD_PHASE_TRAIN,     /* model fitting (ScaLAPACK, Newton) */
+    LAD_PHASE_SCORE,     /* scoring every block */
+    LAD_PHASE_GATHER,    /* gathering verdicts to rank 0 and metrics */
+    LAD_PHASE_SYNTH,     /* generating a synthetic log */
+    LAD_PHASE_TOTAL,     /* the whole command */
+    LAD_PHASE_COUNT
+};
+
+struct lad_timers {
+    double start[LAD_PHASE_COUNT];   /* start time of a running phase, or 0 */
+    double elapsed[LAD_PHASE_COUNT]; /* accumulated seconds */
+};
+
+struct lad_ctx;
+
+/* Local. Name of a phase as printed in the timing table. */
+const char *lad_phase_name(enum lad_phase phase);
+
+/* Local. Start / stop accumulating wall time for a phase on this rank. */
+void lad_timer_start(struct lad_ctx *ctx, enum lad_phase phase);
+void lad_timer_stop(struct lad_ctx *ctx, enum lad_phase phase);
+
+/* Local. Seconds accumulated so far by this rank for a phase. */
+double lad_timer_elapsed(const struct lad_ctx *ctx, enum lad_phase phase);
+
+/*
+ * Collective. Reduces every phase that ran on any rank to min/avg/max and, on rank 0, prints a table
+ * to out (phases that never ran are left out). Also returns the three arrays on rank 0 when the
+ * pointers are non-NULL (each LAD_PHASE_COUNT long), for the JSON summary.
+ */
+void lad_timer_report(struct lad_ctx *ctx, FILE *out, double *min, double *avg, double *max);
+
+#endif

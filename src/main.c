@@ -1,0 +1,53 @@
+/* main.c - MPI and the context up, parse the command line, run the command, report, finalize. */
+#include <mpi.h>
+#include <stdio.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "lad_cli.h"
+#include "lad_ctx.h"
+#include "lad_options.h"
+#include "lad_stages.h"
+
+int main(int argc, char **argv)
+{
+    int provided = 0;
+    /* Threads parse lines; only the master thread calls MPI. */
+    if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+        fprintf(stderr, "logad: error: MPI_Init_thread failed\n");
+        return 1;
+    }
+    struct lad_ctx ctx;
+    struct lad_options opts;
+    lad_options_defaults(&opts);
+    enum lad_status st = lad_ctx_init(&ctx, MPI_COMM_WORLD);
+    if (st == LAD_OK && provided < MPI_THREAD_FUNNELED)
+        st = lad_fail(&ctx, LAD_ERR_MPI, "the MPI library does not support MPI_THREAD_FUNNELED");
+
+    enum lad_cli_result cli = LAD_CLI_ERROR;
+    if (st == LAD_OK) {
+        cli = lad_cli_parse(&ctx, argc, argv, &opts, stdout);
+        if (cli == LAD_CLI_ERROR)
+            st = LAD_ERR_USAGE;
+    }
+    if (st == LAD_OK && cli == LAD_CLI_RUN) {
+        ctx.opts = &opts;
+        ctx.log_level = opts.log_level;
+        ctx.progress_seconds = opts.progress_seconds;
+#ifdef _OPENMP
+        omp_set_dynamic(0);
+        if (opts.threads > 0)
+            omp_set_num_threads(opts.threads);
+        ctx.nthreads = omp_get_max_threads();
+#endif
+        st = lad_run(&ctx, &opts);
+    }
+    if (st != LAD_OK && ctx.rank == 0)
+        fprintf(stderr, "logad: error: %s\n", ctx.err_msg[0] ? ctx.err_msg : lad_status_str(st));
+    lad_options_free(&opts);
+    lad_ctx_free(&ctx);
+    MPI_Finalize();
+    return lad_status_exit_code(st);
+}

@@ -1,0 +1,192 @@
+/* parser.c - one line: header, message key, session keys, counts. The hot loop of preprocess. */
+#include "lad_parser.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lad_blockid.h"
+#include "lad_ctx.h"
+#include "lad_hash.h"
+#include "lad_logformat.h"
+#include "lad_mask.h"
+#include "lad_mem.h"
+#include "lad_template.h"
+#include "lad_window.h"
+
+/* Direct-mode keys name the event: a prefix byte no log message starts with, then the index. */
+#define DIRECT_KEY_PREFIX '\x1e'
+
+void lad_parser_init(struct lad_parser *p, const struct lad_logformat *format,
+                     const struct lad_template_set *templates, const struct lad_masker *masker,
+                     const struct lad_window *window)
+{
+    memset(p, 0, sizeof *p);
+    p->format = format;
+    p->templates = templates;
+    p->masker = masker;
+    p->window = window;
+    if (templates == NULL)
+        p->mode = LAD_KEY_MINED;
+    else
+        p->mode = templates->digit_free ? LAD_KEY_TEMPLATE_CACHED : LAD_KEY_TEMPLATE_DIRECT;
+}
+
+enum lad_status lad_parse_local_init(struct lad_ctx *ctx, const struct lad_parser *p, struct lad_parse_local *loc)
+{
+    memset(loc, 0, sizeof *loc);
+    bool ok = lad_keytab_init(&loc->keys) && lad_counts_init(&loc->counts, 1 << 14);
+    if (ok && p->mode == LAD_KEY_MINED)
+        ok = (loc->mask_work = lad_mask_work_create(p->masker)) != NULL;
+    if (!ok) {
+        lad_parse_local_free(loc);
+        return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for parser state");
+    }
+    return LAD_OK;
+}
+
+void lad_parse_local_free(struct lad_parse_local *loc)
+{
+    if (loc == NULL)
+        return;
+    lad_keytab_free(&loc->keys);
+    lad_counts_free(&loc->counts);
+    lad_mask_work_free(&loc->mask_work);
+    lad_free(&loc->scratch);
+    loc->scratch_cap = 0;
+}
+
+void lad_parse_stats_add(struct lad_parse_stats *a, const struct lad_parse_stats *b)
+{
+    a->lines += b->lines;
+    a->bytes += b->bytes;
+    a->malformed += b->malformed;
+    a->no_session += b->no_session;
+    a->blockid_overflow += b->blockid_overflow;
+    a->blockid_dropped += b->blockid_dropped;
+    a->empty_content += b->empty_content;
+}
+
+bool lad_parse_line_key(const struct lad_parser *p, struct lad_parse_local *loc, const char *line, size_t len,
+                        struct lad_header *hdr, struct lad_line_info *info)
+{
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    info->header_ok = lad_logformat_match(p->format, line, len, hdr);
+    if (info->header_ok) {
+        int c = lad_logformat_content_index(p->format);
+        info->message = hdr->start[c];
+        info->message_len = hdr->len[c];
+    } else {
+        /* Nothing is dropped: a line that does not fit the format is still counted, as a whole. */
+        info->message = line;
+        info->message_len = len;
+    }
+    size_t need = 3 * info->message_len + 32;
+    if (need > loc->scratch_cap) {
+        void *s = loc->scratch;
+        if (!lad_grow(&s, &loc->scratch_cap, need, 1))
+            return false;
+        loc->scratch = s;
+    }
+    switch (p->mode) {
+    case LAD_KEY_TEMPLATE_CACHED:
+        info->key_len = lad_template_key(info->message, info->message_len, loc->scratch, loc->scratch_cap);
+        break;
+    case LAD_KEY_TEMPLATE_DIRECT: {
+        int ev = lad_template_match(p->templates, info->message, info->message_len);
+        loc->scratch[0] = DIRECT_KEY_PREFIX;
+        info->key_len = 1 + (size_t)snprintf(loc->scratch + 1, loc->scratch_cap - 1, "%d", ev);
+        break;
+    }
+    case LAD_KEY_MINED:
+        info->key_len = lad_mask_apply(p->masker, loc->mask_work, info->message, info->message_len, loc->scratch,
+                                       loc->scratch_cap);
+        break;
+    }
+    info->key = loc->scratch;
+    info->key_hash = lad_hash_bytes(info->key, info->key_len, LAD_KEYTAB_SEED);
+    return true;
+}
+
+/* Session keys of a line: its block ids, or the time windows it falls in. */
+static int line_sessions(const struct lad_parser *p, struct lad_parse_local *loc, const char *line, size_t len,
+                         const struct lad_header *hdr, bool header_ok, int64_t *keys)
+{
+    if (p->window == NULL) {
+        int overflow = 0, dropped = 0;
+        int n = lad_blockid_extract(line, len, keys, LAD_BLOCKID_MAX_PER_LINE, &overflow, &dropped);
+        loc->stats.blockid_overflow += overflow;
+        loc->stats.blockid_dropped += dropped;
+        return n;
+    }
+    int64_t t;
+    if (!header_ok || !lad_window_time(p->window, hdr, &t))
+        return 0;
+    return lad_window_keys(p->window, t, keys, LAD_WINDOW_MAX_PER_LINE);
+}
+
+enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_local *loc, const char *data,
+                                size_t len, int64_t global_offset, int64_t *n_lines, int64_t *first_malformed)
+{
+    int64_t keys[LAD_WINDOW_MAX_PER_LINE > LAD_BLOCKID_MAX_PER_LINE ? LAD_WINDOW_MAX_PER_LINE
+                                                                      : LAD_BLOCKID_MAX_PER_LINE];
+    struct lad_header hdr;
+    struct lad_line_info info;
+    int64_t count = 0;
+    *first_malformed = -1;
+    const char *pos = data, *end = data + len;
+    while (pos < end) {
+        const char *nl = memchr(pos, '\n', (size_t)(end - pos));
+        size_t line_len = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
+        int64_t line_pos = global_offset + (pos - data);
+        if (!lad_parse_line_key(p, loc, pos, line_len, &hdr, &info))
+            return LAD_ERR_NOMEM;
+        if (!info.header_ok) {
+            loc->stats.malformed++;
+            if (*first_malformed < 0)
+                *first_malformed = count;
+        }
+        if (info.message_len == 0)
+            loc->stats.empty_content++;
+        int32_t key = lad_keytab_add(&loc->keys, info.key, info.key_len, info.key_hash, line_pos);
+        if (key < 0)
+            return LAD_ERR_NOMEM;
+        int n = line_sessions(p, loc, pos, line_len, &hdr, info.header_ok, keys);
+        if (n == 0)
+            loc->stats.no_session++;
+        for (int i = 0; i < n; i++)
+            if (!lad_counts_add(&loc->counts, keys[i], key, 1))
+                return LAD_ERR_NOMEM;
+        loc->stats.lines++;
+        loc->stats.bytes += (int64_t)(nl ? line_len + 1 : line_len);
+        count++;
+        pos = nl ? nl + 1 : end;
+    }
+    *n_lines = count;
+    return LAD_OK;
+}
+
+enum lad_status lad_parse_local_merge(struct lad_ctx *ctx, struct lad_parse_local *dst,
+                                      const struct lad_parse_local *src)
+{
+    const struct lad_keytab *sk = &src->keys;
+    int32_t *map = lad_malloc_array((size_t)sk->n, sizeof *map);
+    if (map == NULL)
+        return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging parser state");
+    enum lad_status st = LAD_OK;
+    for (int32_t i = 0; i < sk->n && st == LAD_OK; i++) {
+        map[i] = lad_keytab_add_many(&dst->keys, lad_keytab_text(sk, i), sk->text_len[i], sk->hash[i],
+                                     sk->first_pos[i], sk->lines[i]);
+        if (map[i] < 0)
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging parser state");
+    }
+    for (size_t s = 0; s < src->counts.n_slots && st == LAD_OK; s++) {
+        const struct lad_count_entry *e = &src->counts.slots[s];
+        if (e->column >= 0 && !lad_counts_add(&dst->counts, e->session, map[e->column], e->count))
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging parser state");
+    }
+    lad_parse_stats_add(&dst->stats, &src->stats);
+    free(map);
+    return st;
+}

@@ -1,0 +1,309 @@
+/*
+ * ingest.c - logs in, feature matrix out.
+ *
+ *   partition  each rank streams its byte range (lad_linereader, MPI-IO, double-buffered)
+ *   parse      OpenMP threads split each chunk by the same line-edge rule and count lines per
+ *              (session, message key) in thread-local tables
+ *   events     distinct keys are matched to the given templates, or mined (lad_mine_events)
+ *   reduce     (session, event) counts travel to the session's owner rank (lad_shuffle)
+ *   order      rows are sorted by session and cut into row blocks (lad_order)
+ */
+#include "lad_ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lad_ctx.h"
+#include "lad_features.h"
+#include "lad_inputs.h"
+#include "lad_linereader.h"
+#include "lad_log.h"
+#include "lad_logformat.h"
+#include "lad_mask.h"
+#include "lad_mem.h"
+#include "lad_mine.h"
+#include "lad_options.h"
+#include "lad_order.h"
+#include "lad_parser.h"
+#include "lad_partition.h"
+#include "lad_preset.h"
+#include "lad_resolve.h"
+#include "lad_shuffle.h"
+#include "lad_template.h"
+#include "lad_window.h"
+#include "stages_internal.h"
+
+/* Everything ingest builds and must free, in one place. */
+struct ingest {
+    struct lad_inputs inputs;
+    const struct lad_preset *preset;
+    struct lad_logformat *format;
+    struct lad_template_set own_templates;
+    const struct lad_template_set *templates;
+    struct lad_masker *masker;
+    struct lad_window window;
+    bool use_window;
+    struct lad_parser parser;
+    struct lad_parse_local *locals;
+    int n_locals;
+    int64_t lines_local;
+    int64_t first_malformed_local; /* rank-local 0-based index, or -1 */
+};
+
+static void ingest_free(struct ingest *g)
+{
+    for (int t = 0; t < g->n_locals; t++)
+        lad_parse_local_free(&g->locals[t]);
+    lad_free(&g->locals);
+    lad_masker_free(&g->masker);
+    lad_template_set_free(&g->own_templates);
+    lad_logformat_free(&g->format);
+    lad_inputs_free(&g->inputs);
+}
+
+/* Format, events source and session keys, from the options and the preset. */
+static enum lad_status configure(struct lad_ctx *ctx, const struct lad_options *o,
+                                 const struct lad_template_set *templates, struct ingest *g)
+{
+    enum lad_status st = LAD_OK;
+    const char *preset_name = o->preset ? o->preset : "hdfs";
+    g->preset = lad_preset_find(preset_name);
+    if (g->preset == NULL)
+        st = lad_fail(ctx, LAD_ERR_USAGE, "unknown preset '%s' (known: hdfs, hadoop, spark, zookeeper, bgl, hpc, "
+                                          "thunderbird, windows, linux, android, healthapp, apache, proxifier, "
+                                          "openssh, openstack, mac)", preset_name);
+    if (st == LAD_OK)
+        st = lad_logformat_compile(ctx, o->log_format ? o->log_format : g->preset->log_format, &g->format);
+    if (st == LAD_OK && o->window) {
+        st = lad_window_parse(ctx, o->window, g->format, &g->window);
+        g->use_window = st == LAD_OK;
+    }
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        return st;
+
+    if (templates != NULL)
+        g->templates = templates;
+    else if (o->templates_path != NULL) {
+        st = lad_template_set_load(ctx, o->templates_path, &g->own_templates);
+        g->templates = &g->own_templates;
+    } else {
+        const char *patterns[64];
+        int n = 0;
+        for (const char *const *m = g->preset->masks; m && *m && n < 32; m++)
+            patterns[n++] = *m;
+        for (int i = 0; i < o->masks.n && n < 64; i++)
+            patterns[n++] = o->masks.items[i];
+        unsigned builtin = o->no_builtin_masks ? 0 : g->preset->builtin_masks;
+        st = lad_status_agree(ctx, lad_masker_create(ctx, builtin, patterns, n, &g->masker));
+    }
+    if (st != LAD_OK)
+        return st;
+    lad_parser_init(&g->parser, g->format, g->templates, g->masker, g->use_window ? &g->window : NULL);
+
+    g->n_locals = ctx->nthreads > 0 ? ctx->nthreads : 1;
+    g->locals = lad_calloc_array((size_t)g->n_locals, sizeof *g->locals);
+    if (g->locals == NULL)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for parser state");
+    for (int t = 0; t < g->n_locals && st == LAD_OK; t++)
+        st = lad_parse_local_init(ctx, &g->parser, &g->locals[t]);
+    return lad_status_agree(ctx, st);
+}
+
+/* The parallel part: every chunk of this rank's range, split between the threads by lines. */
+static enum lad_status parse_range(struct lad_ctx *ctx, const struct lad_options *o, struct ingest *g,
+                                   struct lad_linereader_stats *reader_stats)
+{
+    struct lad_linereader *reader = NULL;
+    enum lad_status st = lad_linereader_open(ctx, &g->inputs, o->chunk_bytes, o->max_line_bytes, &reader);
+    if (st != LAD_OK)
+        return st;
+    int nt = g->n_locals;
+    int64_t part_lines[nt], part_bad[nt];
+    enum lad_status part_status[nt];
+    struct lad_progress progress;
+    lad_progress_begin(ctx, &progress, "parsing", lad_linereader_remaining(reader));
+    int64_t done_bytes = 0;
+    g->first_malformed_local = -1;
+    for (;;) {
+        struct lad_chunk chunk;
+        bool done;
+        st = lad_linereader_next(reader, &chunk, &done);
+        if (st != LAD_OK || done)
+            break;
+        int64_t base = (int64_t)(g->inputs.files[chunk.file_index].base + chunk.file_offset);
+        lad_timer_start(ctx, LAD_PHASE_PARSE);
+        /* One part per parser state; whichever thread runs part t uses state t, so the result does
+         * not depend on how many threads the runtime actually provides. */
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+        for (int t = 0; t < nt; t++) {
+            size_t b, e;
+            lad_partition_lines(chunk.data, chunk.len, nt, t, &b, &e);
+            part_status[t] = lad_parse_lines(&g->parser, &g->locals[t], chunk.data + b, e - b, base + (int64_t)b,
+                                             &part_lines[t], &part_bad[t]);
+        }
+        lad_timer_stop(ctx, LAD_PHASE_PARSE);
+        for (int t = 0; t < nt; t++) {
+            if (part_status[t] != LAD_OK && st == LAD_OK)
+                st = lad_fail(ctx, part_status[t], "out of memory while parsing");
+            if (g->first_malformed_local < 0 && part_bad[t] >= 0)
+                g->first_malformed_local = g->lines_local + part_bad[t];
+            g->lines_local += part_lines[t];
+        }
+        if (st != LAD_OK)
+            break;
+        done_bytes += (int64_t)chunk.len;
+        lad_progress_update(ctx, &progress, done_bytes);
+    }
+    *reader_stats = *lad_linereader_stats(reader);
+    /* The files are closed collectively even when this rank failed, then everyone agrees. */
+    lad_linereader_close(&reader);
+    return lad_status_agree(ctx, st);
+}
+
+/* Global counters, and the 1-based global number of the first malformed line. */
+static enum lad_status summarize(struct lad_ctx *ctx, struct ingest *g, const struct lad_parse_stats *s,
+                                 const struct lad_linereader_stats *rs, struct lad_features *f)
+{
+    int64_t local[8] = {s->lines, s->bytes, s->malformed, s->no_session, rs->oversize_lines, s->blockid_overflow,
+                        s->empty_content, 0};
+    int64_t global[8];
+    MPI_Allreduce(local, global, 8, MPI_INT64_T, MPI_SUM, ctx->comm);
+    struct lad_ingest_summary *sum = &f->summary;
+    sum->files = g->inputs.n_files;
+    sum->lines = global[0];
+    sum->bytes = global[1];
+    sum->malformed_lines = global[2];
+    sum->no_session_lines = global[3];
+    sum->oversize_lines = global[4];
+    sum->blockid_overflow = global[5];
+    sum->empty_messages = global[6];
+    int u = lad_events_find_id(&f->events, LAD_EVENT_UNMATCHED_ID);
+    sum->unmatched_lines = u >= 0 ? f->events.lines[u] : 0;
+
+    /* Ranks own consecutive byte ranges, so lines before this rank = exclusive prefix sum. */
+    int64_t before = 0;
+    MPI_Exscan(&g->lines_local, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
+    if (ctx->rank == 0)
+        before = 0;
+    int64_t mine = g->first_malformed_local >= 0 ? before + g->first_malformed_local + 1 : INT64_MAX, first;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT64_T, MPI_MIN, ctx->comm);
+    sum->first_malformed_line = first == INT64_MAX ? 0 : first;
+    return LAD_OK;
+}
+
+static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, struct lad_features *f)
+{
+    struct lad_parse_local *all = &g->locals[0];
+    struct lad_triplet *trip = NULL, *owned = NULL;
+    size_t n = 0, cap = 0, n_owned = 0;
+    enum lad_status st = LAD_OK;
+    if (!lad_counts_to_triplets(&all->counts, all->keys.event, &trip, &n, &cap))
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
+    if (st == LAD_OK)
+        n = lad_triplets_sort_merge(trip, n);
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK) {
+        lad_timer_start(ctx, LAD_PHASE_SHUFFLE);
+        st = lad_shuffle_to_owners(ctx, trip, n, &owned, &n_owned);
+        lad_timer_stop(ctx, LAD_PHASE_SHUFFLE);
+    }
+    free(trip);
+    if (st == LAD_OK) {
+        lad_timer_start(ctx, LAD_PHASE_ORDER);
+        st = lad_order_rows(ctx, owned, n_owned, f);
+        lad_timer_stop(ctx, LAD_PHASE_ORDER);
+    }
+    free(owned);
+    return st;
+}
+
+enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o,
+                                const struct lad_template_set *templates, const char *source,
+                                struct lad_features *f)
+{
+    memset(f, 0, sizeof *f);
+    struct ingest g;
+    memset(&g, 0, sizeof g);
+    lad_timer_start(ctx, LAD_PHASE_INPUTS);
+    enum lad_status st = lad_inputs_resolve(ctx, o->logs.items, o->logs.n, &g.inputs);
+    if (st == LAD_OK)
+        st = configure(ctx, o, templates, &g);
+    lad_timer_stop(ctx, LAD_PHASE_INPUTS);
+    if (st == LAD_OK)
+        lad_log(ctx, LAD_LOG_INFO, "ingest: %d file(s), %.1f MB, %d rank(s) x %d thread(s), events %s", g.inputs.n_files,
+                (double)g.inputs.total_bytes / 1e6, ctx->size, g.n_locals,
+                g.templates ? "from templates" : "mined (Drain)");
+
+    struct lad_linereader_stats reader_stats = {0};
+    if (st == LAD_OK)
+        st = parse_range(ctx, o, &g, &reader_stats);
+    for (int t = 1; t < g.n_locals && st == LAD_OK; t++) {
+        st = lad_parse_local_merge(ctx, &g.locals[0], &g.locals[t]);
+        lad_parse_local_free(&g.locals[t]);
+    }
+    st = lad_status_agree(ctx, st);
+
+    if (st == LAD_OK) {
+        lad_timer_start(ctx, LAD_PHASE_EVENTS);
+        if (g.templates)
+            st = lad_resolve_template_events(ctx, &g.parser, &g.locals[0].keys, &f->events);
+        else {
+            struct lad_drain_params dp = {
+                .depth = o->drain_depth ? o->drain_depth : g.preset->depth,
+                .similarity = o->drain_similarity > 0 ? o->drain_similarity : g.preset->similarity,
+                .max_children = o->drain_max_children,
+            };
+            st = lad_mine_events(ctx, &g.locals[0].keys, &dp, &f->events);
+        }
+        lad_timer_stop(ctx, LAD_PHASE_EVENTS);
+    }
+    if (st == LAD_OK) {
+        f->session_kind = g.use_window ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
+        f->window_spec = g.use_window ? lad_strdup(o->window) : NULL;
+        char buf[4200];
+        snprintf(buf, sizeof buf, "%s", g.templates ? (source ? source : "") : "mined");
+        if (g.templates && source == NULL)
+            snprintf(buf, sizeof buf, "templates:%s", o->templates_path);
+        f->event_source = lad_strdup(buf);
+        st = summarize(ctx, &g, &g.locals[0].stats, &reader_stats, f);
+    }
+    if (st == LAD_OK && o->structured_out) {
+        lad_timer_start(ctx, LAD_PHASE_WRITE);
+        struct lad__parse_result r = {&g.inputs, &g.parser, &g.locals[0].keys, &f->events, g.lines_local};
+        st = lad__write_structured(ctx, o, &r, o->structured_out);
+        lad_timer_stop(ctx, LAD_PHASE_WRITE);
+    }
+    if (st == LAD_OK && o->templates_out)
+        st = lad__write_templates(ctx, &f->events, o->templates_out);
+    if (st == LAD_OK)
+        st = count_and_order(ctx, &g, f);
+    ingest_free(&g);
+    if (st != LAD_OK)
+        lad_features_free(f);
+    return st;
+}
+
+void lad_ingest_report(const struct lad_ctx *ctx, const struct lad_features *f)
+{
+    const struct lad_ingest_summary *s = &f->summary;
+    lad_log(ctx, LAD_LOG_INFO, "ingest: %lld lines, %lld bytes, %lld %s, %d events", (long long)s->lines,
+            (long long)s->bytes, (long long)f->n_global, f->session_kind == LAD_SESSION_BLOCK ? "blocks" : "windows",
+            f->events.n);
+    if (s->unmatched_lines)
+        lad_log(ctx, LAD_LOG_WARN, "%lld lines matched no template (counted as event %s)", (long long)s->unmatched_lines,
+                LAD_EVENT_UNMATCHED_ID);
+    if (s->malformed_lines)
+        lad_log(ctx, LAD_LOG_WARN, "%lld lines do not fit the log format (first: line %lld); their whole text was used "
+                                   "as the message", (long long)s->malformed_lines, (long long)s->first_malformed_line);
+    if (s->no_session_lines)
+        lad_log(ctx, LAD_LOG_INFO, "%lld lines name no %s and count in no session", (long long)s->no_session_lines,
+                f->session_kind == LAD_SESSION_BLOCK ? "block id" : "time");
+    if (s->oversize_lines)
+        lad_log(ctx, LAD_LOG_WARN, "%lld lines longer than --max-line were skipped", (long long)s->oversize_lines);
+    if (s->blockid_overflow)
+        lad_log(ctx, LAD_LOG_WARN, "%lld blk_ ids too long for 64 bits were ignored", (long long)s->blockid_overflow);
+    if (f->n_global == 0)
+        lad_log(ctx, LAD_LOG_WARN, "no line names a session key: the feature matrix is empty%s",
+                f->session_kind == LAD_SESSION_BLOCK ? " (for logs without HDFS block ids use --window)" : "");
+}

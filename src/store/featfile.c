@@ -1,0 +1,147 @@
+/* featfile.c - features.h5 written and read collectively, one row block per rank. */
+#include "lad_featfile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lad_ctx.h"
+#include "lad_features.h"
+#include "lad_h5.h"
+#include "lad_mem.h"
+#include "lad_outfile.h"
+#include "lad_version.h"
+
+struct counter_attr {
+    const char *name;
+    size_t offset;
+};
+
+#define SUMMARY(f) {#f, offsetof(struct lad_ingest_summary, f)}
+static const struct counter_attr summary_attrs[] = {
+    SUMMARY(files), SUMMARY(bytes), SUMMARY(lines), SUMMARY(malformed_lines), SUMMARY(first_malformed_line),
+    SUMMARY(no_session_lines), SUMMARY(unmatched_lines), SUMMARY(oversize_lines), SUMMARY(blockid_overflow),
+    SUMMARY(empty_messages),
+};
+#define N_SUMMARY_ATTRS (sizeof summary_attrs / sizeof summary_attrs[0])
+
+static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_features *f)
+{
+    enum lad_status st = lad_h5_attr_str(ctx, h, "/", "format", LAD_FEATFILE_FORMAT);
+    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "format_version", LAD_FEATURES_FORMAT_VERSION);
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "created_by", "logad " LAD_VERSION);
+    if (st == LAD_OK)
+        st = lad_h5_attr_str(ctx, h, "/", "session_kind", f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+    if (st == LAD_OK && f->window_spec) st = lad_h5_attr_str(ctx, h, "/", "window", f->window_spec);
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "event_source", f->event_source ? f->event_source : "");
+    for (size_t i = 0; i < N_SUMMARY_ATTRS && st == LAD_OK; i++)
+        st = lad_h5_attr_i64(ctx, h, "/", summary_attrs[i].name,
+                             *(const int64_t *)((const char *)&f->summary + summary_attrs[i].offset));
+    if (st == LAD_OK)
+        st = lad_h5_write_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, f->n_global, 0, f->row_begin, f->n_local, f->keys);
+    if (st == LAD_OK)
+        st = lad_h5_write_rows(ctx, h, "/counts", H5T_NATIVE_INT64, f->n_global, f->n_events, f->row_begin,
+                               f->n_local, f->counts);
+    if (st == LAD_OK)
+        st = lad_h5_write_strings(ctx, h, "/events/ids", f->events.n, (const char *const *)f->events.ids);
+    if (st == LAD_OK)
+        st = lad_h5_write_strings(ctx, h, "/events/templates", f->events.n, (const char *const *)f->events.templates);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, "/events/lines", H5T_NATIVE_INT64, f->events.n, 0, f->events.lines);
+    return st;
+}
+
+enum lad_status lad_featfile_write(struct lad_ctx *ctx, const char *path, const struct lad_features *f)
+{
+    char tmp[PATH_MAX];
+    enum lad_status st = lad_outfile_collective_begin(ctx, path, tmp);
+    if (st != LAD_OK)
+        return st;
+    struct lad_h5 h;
+    st = lad_h5_create(ctx, tmp, &h);
+    if (st == LAD_OK) {
+        st = write_contents(ctx, &h, f);
+        enum lad_status cst = lad_h5_close(ctx, &h);
+        if (st == LAD_OK)
+            st = cst;
+    }
+    return lad_outfile_collective_end(ctx, path, tmp, st);
+}
+
+static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, const char *path, struct lad_features *f)
+{
+    char *format = NULL, *kind = NULL;
+    int64_t version = 0;
+    enum lad_status st = lad_h5_get_str(ctx, h, "/", "format", &format);
+    if (st == LAD_OK && strcmp(format, LAD_FEATFILE_FORMAT) != 0)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s is a '%s' file, not logad features (%s)", path, format, LAD_FEATFILE_FORMAT);
+    if (st == LAD_OK)
+        st = lad_h5_get_i64(ctx, h, "/", "format_version", &version);
+    if (st == LAD_OK && version != LAD_FEATURES_FORMAT_VERSION)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s has features format version %lld; this logad reads version %d", path,
+                      (long long)version, LAD_FEATURES_FORMAT_VERSION);
+    if (st == LAD_OK)
+        st = lad_h5_get_str(ctx, h, "/", "session_kind", &kind);
+    if (st == LAD_OK)
+        f->session_kind = strcmp(kind, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
+    if (st == LAD_OK && f->session_kind == LAD_SESSION_WINDOW)
+        st = lad_h5_get_str(ctx, h, "/", "window", &f->window_spec);
+    if (st == LAD_OK)
+        st = lad_h5_get_str(ctx, h, "/", "event_source", &f->event_source);
+    for (size_t i = 0; i < N_SUMMARY_ATTRS && st == LAD_OK; i++)
+        st = lad_h5_get_i64(ctx, h, "/", summary_attrs[i].name,
+                            (int64_t *)((char *)&f->summary + summary_attrs[i].offset));
+    free(format);
+    free(kind);
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        return st;
+
+    int n_ids = 0, n_tpl = 0;
+    char **ids = NULL, **tpl = NULL;
+    int64_t rows = 0, cols = 0, srows = 0, scols = 0;
+    st = lad_h5_read_strings(ctx, h, "/events/ids", &n_ids, &ids);
+    if (st == LAD_OK)
+        st = lad_h5_read_strings(ctx, h, "/events/templates", &n_tpl, &tpl);
+    if (st == LAD_OK)
+        st = lad_status_agree(ctx, lad_h5_dims(ctx, h, "/counts", &rows, &cols));
+    if (st == LAD_OK)
+        st = lad_status_agree(ctx, lad_h5_dims(ctx, h, "/sessions", &srows, &scols));
+    if (st == LAD_OK && (n_ids != n_tpl || cols != n_ids || srows != rows || scols != 0))
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s is inconsistent: %lld x %lld counts, %lld sessions, %d events", path,
+                      (long long)rows, (long long)cols, (long long)srows, n_ids);
+    st = lad_status_agree(ctx, st);
+    for (int i = 0; i < n_ids && st == LAD_OK; i++)
+        st = lad_events_add(ctx, &f->events, ids[i], tpl[i]);
+    for (int i = 0; i < n_ids; i++)
+        free(ids[i]);
+    for (int i = 0; i < n_tpl; i++)
+        free(tpl[i]);
+    free(ids);
+    free(tpl);
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK)
+        st = lad_h5_read_small(ctx, h, "/events/lines", H5T_NATIVE_INT64, f->events.n, 0, f->events.lines);
+    if (st == LAD_OK)
+        st = lad_status_agree(ctx, lad_features_alloc(ctx, f, rows, (int)cols));
+    if (st == LAD_OK)
+        st = lad_h5_read_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, 0, f->row_begin, f->n_local, f->keys);
+    if (st == LAD_OK)
+        st = lad_h5_read_rows(ctx, h, "/counts", H5T_NATIVE_INT64, cols, f->row_begin, f->n_local, f->counts);
+    return st;
+}
+
+enum lad_status lad_featfile_read(struct lad_ctx *ctx, const char *path, struct lad_features *f)
+{
+    memset(f, 0, sizeof *f);
+    struct lad_h5 h;
+    enum lad_status st = lad_h5_open(ctx, path, &h);
+    if (st != LAD_OK)
+        return st;
+    st = read_contents(ctx, &h, path, f);
+    enum lad_status cst = lad_h5_close(ctx, &h);
+    if (st == LAD_OK)
+        st = cst;
+    if (st != LAD_OK)
+        lad_features_free(f);
+    return st;
+}

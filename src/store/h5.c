@@ -1,0 +1,420 @@
+/* h5.c - checked parallel-HDF5 helpers: every call collective, every return value checked. */
+#include "lad_h5.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lad_ctx.h"
+#include "lad_mem.h"
+
+static enum lad_status h5_error(struct lad_ctx *ctx, const struct lad_h5 *h, const char *what, const char *name)
+{
+    return lad_fail(ctx, LAD_ERR_HDF5, "HDF5: %s '%s' in %s failed", what, name, h ? h->path : "?");
+}
+
+static void quiet_hdf5(void)
+{
+    /* logad reports its own errors in one line; HDF5's stack dumps would bury them. */
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
+{
+    quiet_hdf5();
+    memset(h, 0, sizeof *h);
+    h->file = H5I_INVALID_HID;
+    h->dxpl = H5I_INVALID_HID;
+    snprintf(h->path, sizeof h->path, "%s", path);
+    enum lad_status st = LAD_OK;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
+        st = h5_error(ctx, h, "set up MPI-IO for", path);
+    if (st == LAD_OK && (h->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0)
+        st = lad_fail(ctx, LAD_ERR_IO, "cannot create %s (HDF5)", path);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (st == LAD_OK) {
+        h->dxpl = H5Pcreate(H5P_DATASET_XFER);
+        if (h->dxpl < 0 || H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
+            st = h5_error(ctx, h, "set up collective transfers for", path);
+    }
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        lad_h5_close(ctx, h);
+    return st;
+}
+
+enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
+{
+    quiet_hdf5();
+    memset(h, 0, sizeof *h);
+    h->file = H5I_INVALID_HID;
+    h->dxpl = H5I_INVALID_HID;
+    snprintf(h->path, sizeof h->path, "%s", path);
+    enum lad_status st = LAD_OK;
+    if (ctx->rank == 0) {
+        FILE *fp = fopen(path, "rb");
+        if (fp == NULL)
+            st = lad_fail(ctx, LAD_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+        else {
+            fclose(fp);
+            if (H5Fis_hdf5(path) <= 0)
+                st = lad_fail(ctx, LAD_ERR_INPUT, "%s is not an HDF5 file", path);
+        }
+    }
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        return st;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
+        st = h5_error(ctx, h, "set up MPI-IO for", path);
+    if (st == LAD_OK && (h->file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0)
+        st = lad_fail(ctx, LAD_ERR_IO, "cannot open %s (HDF5)", path);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (st == LAD_OK) {
+        h->dxpl = H5Pcreate(H5P_DATASET_XFER);
+        if (h->dxpl < 0 || H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
+            st = h5_error(ctx, h, "set up collective transfers for", path);
+    }
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        lad_h5_close(ctx, h);
+    return st;
+}
+
+enum lad_status lad_h5_close(struct lad_ctx *ctx, struct lad_h5 *h)
+{
+    enum lad_status st = LAD_OK;
+    if (h->dxpl >= 0)
+        H5Pclose(h->dxpl);
+    if (h->file >= 0 && H5Fclose(h->file) < 0)
+        st = h5_error(ctx, h, "close", h->path);
+    h->dxpl = h->file = H5I_INVALID_HID;
+    return lad_status_agree(ctx, st);
+}
+
+bool lad_h5_exists(struct lad_h5 *h, const char *name)
+{
+    if (strcmp(name, "/") == 0)
+        return true;
+    /* H5Lexists needs every intermediate group to exist: walk the path. */
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", name);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (H5Lexists(h->file, buf, H5P_DEFAULT) <= 0)
+                return false;
+            if (saved == '\0')
+                return true;
+            *p = saved;
+        }
+    }
+}
+
+enum lad_status lad_h5_group(struct lad_ctx *ctx, struct lad_h5 *h, const char *name)
+{
+    if (lad_h5_exists(h, name))
+        return LAD_OK;
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t g = H5Gcreate2(h->file, name, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    H5Pclose(lcpl);
+    enum lad_status st = g < 0 ? h5_error(ctx, h, "create group", name) : LAD_OK;
+    if (g >= 0)
+        H5Gclose(g);
+    return lad_status_agree(ctx, st);
+}
+
+/* Creates intermediate groups of a dataset name. */
+static hid_t link_props(void)
+{
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    if (lcpl >= 0)
+        H5Pset_create_intermediate_group(lcpl, 1);
+    return lcpl;
+}
+
+static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                       int64_t n_global, int64_t n_cols, int64_t begin, int64_t n_local,
+                                       const void *data)
+{
+    int rank = n_cols > 0 ? 2 : 1;
+    hsize_t dims[2] = {(hsize_t)n_global, (hsize_t)n_cols};
+    hsize_t start[2] = {(hsize_t)begin, 0}, count[2] = {(hsize_t)n_local, (hsize_t)n_cols};
+    hid_t fspace = H5Screate_simple(rank, dims, NULL);
+    hid_t mspace = H5Screate_simple(rank, count, NULL);
+    hid_t lcpl = link_props();
+    hid_t dset = H5I_INVALID_HID;
+    enum lad_status st = LAD_OK;
+    if (fspace < 0 || mspace < 0 || lcpl < 0)
+        st = h5_error(ctx, h, "create dataspace for", name);
+    if (st == LAD_OK && (dset = H5Dcreate2(h->file, name, mem_type, fspace, lcpl, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+        st = h5_error(ctx, h, "create dataset", name);
+    if (st == LAD_OK) {
+        herr_t rc;
+        if (n_local > 0 && n_global > 0)
+            rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+        else
+            rc = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
+        /* Every rank joins the collective write, also with an empty selection. */
+        if (rc < 0 || H5Dwrite(dset, mem_type, mspace, fspace, h->dxpl, data) < 0)
+            st = h5_error(ctx, h, "write dataset", name);
+    }
+    if (dset >= 0)
+        H5Dclose(dset);
+    if (lcpl >= 0)
+        H5Pclose(lcpl);
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    if (fspace >= 0)
+        H5Sclose(fspace);
+    return lad_status_agree(ctx, st);
+}
+
+enum lad_status lad_h5_write_rows(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                  int64_t n_global, int64_t n_cols, int64_t begin, int64_t n_local, const void *data)
+{
+    return write_selection(ctx, h, name, mem_type, n_global, n_cols, begin, n_local, data);
+}
+
+enum lad_status lad_h5_write_small(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                   int64_t rows, int64_t cols, const void *data)
+{
+    return write_selection(ctx, h, name, mem_type, rows, cols, 0, ctx->rank == 0 ? rows : 0, data);
+}
+
+enum lad_status lad_h5_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t *rows, int64_t *cols)
+{
+    *rows = *cols = 0;
+    if (!lad_h5_exists(h, name))
+        return lad_fail(ctx, LAD_ERR_INPUT, "%s has no dataset '%s'", h->path, name);
+    enum lad_status st = LAD_OK;
+    hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
+    hid_t space = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
+    hsize_t dims[2] = {0, 0};
+    int nd = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    if (nd < 1 || nd > 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: dataset '%s' is not a 1-D or 2-D array", h->path, name);
+    *rows = (int64_t)dims[0];
+    *cols = nd == 2 ? (int64_t)dims[1] : 0;
+    if (space >= 0)
+        H5Sclose(space);
+    if (dset >= 0)
+        H5Dclose(dset);
+    return st;
+}
+
+static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                      int64_t n_cols, int64_t begin, int64_t n_local, void *data)
+{
+    int rank = n_cols > 0 ? 2 : 1;
+    hsize_t start[2] = {(hsize_t)begin, 0}, count[2] = {(hsize_t)n_local, (hsize_t)n_cols};
+    enum lad_status st = LAD_OK;
+    hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
+    hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
+    hid_t mspace = H5Screate_simple(rank, count, NULL);
+    if (dset < 0 || fspace < 0 || mspace < 0)
+        st = h5_error(ctx, h, "open dataset", name);
+    if (st == LAD_OK) {
+        herr_t rc;
+        if (n_local > 0)
+            rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+        else
+            rc = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
+        if (rc < 0 || H5Dread(dset, mem_type, mspace, fspace, h->dxpl, data) < 0)
+            st = h5_error(ctx, h, "read dataset", name);
+    }
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    if (fspace >= 0)
+        H5Sclose(fspace);
+    if (dset >= 0)
+        H5Dclose(dset);
+    return lad_status_agree(ctx, st);
+}
+
+enum lad_status lad_h5_read_rows(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                 int64_t n_cols, int64_t begin, int64_t n_local, void *data)
+{
+    return read_selection(ctx, h, name, mem_type, n_cols, begin, n_local, data);
+}
+
+enum lad_status lad_h5_read_small(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
+                                  int64_t rows, int64_t cols, void *data)
+{
+    return read_selection(ctx, h, name, mem_type, cols, 0, rows, data);
+}
+
+enum lad_status lad_h5_write_strings(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int n,
+                                     const char *const *strings)
+{
+    size_t width = 1;
+    for (int i = 0; i < n; i++)
+        if (strlen(strings[i]) + 1 > width)
+            width = strlen(strings[i]) + 1;
+    char *buf = lad_calloc_array((size_t)(n > 0 ? n : 1), width);
+    enum lad_status st = buf ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory writing %s", name);
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        return st;
+    for (int i = 0; i < n; i++)
+        memcpy(buf + (size_t)i * width, strings[i], strlen(strings[i]));
+    hid_t type = H5Tcopy(H5T_C_S1);
+    if (type < 0 || H5Tset_size(type, width) < 0 || H5Tset_strpad(type, H5T_STR_NULLTERM) < 0)
+        st = h5_error(ctx, h, "make a string type for", name);
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, name, type, n, 0, buf);
+    if (type >= 0)
+        H5Tclose(type);
+    free(buf);
+    return st;
+}
+
+enum lad_status lad_h5_read_strings(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int *n,
+                                    char ***strings)
+{
+    *n = 0;
+    *strings = NULL;
+    int64_t rows, cols;
+    enum lad_status st = lad_status_agree(ctx, lad_h5_dims(ctx, h, name, &rows, &cols));
+    if (st != LAD_OK)
+        return st;
+    hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
+    hid_t ftype = dset >= 0 ? H5Dget_type(dset) : H5I_INVALID_HID;
+    size_t width = ftype >= 0 ? H5Tget_size(ftype) : 0;
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) != 0 || width == 0)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: '%s' is not an array of fixed-length strings", h->path, name);
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (dset >= 0)
+        H5Dclose(dset);
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        return st;
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, width);
+    H5Tset_strpad(type, H5T_STR_NULLTERM);
+    char *buf = lad_calloc_array((size_t)(rows > 0 ? rows : 1), width + 1);
+    char **out = lad_calloc_array((size_t)(rows > 0 ? rows : 1), sizeof *out);
+    st = (buf && out) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory reading %s", name);
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK)
+        st = lad_h5_read_small(ctx, h, name, type, rows, 0, buf);
+    for (int64_t i = 0; st == LAD_OK && i < rows; i++) {
+        out[i] = lad_strndup(buf + (size_t)i * width, strnlen(buf + (size_t)i * width, width));
+        if (out[i] == NULL)
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory reading %s", name);
+    }
+    st = lad_status_agree(ctx, st);
+    H5Tclose(type);
+    free(buf);
+    if (st != LAD_OK) {
+        for (int64_t i = 0; out && i < rows; i++)
+            free(out[i]);
+        free(out);
+        return st;
+    }
+    *n = (int)rows;
+    *strings = out;
+    return LAD_OK;
+}
+
+static enum lad_status write_attr(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name,
+                                  hid_t type, const void *value)
+{
+    enum lad_status st = LAD_OK;
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (H5Aexists_by_name(h->file, obj, name, H5P_DEFAULT) > 0)
+        H5Adelete_by_name(h->file, obj, name, H5P_DEFAULT);
+    hid_t attr = H5Acreate_by_name(h->file, obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, type, value) < 0)
+        st = h5_error(ctx, h, "write attribute", name);
+    if (attr >= 0)
+        H5Aclose(attr);
+    H5Sclose(space);
+    return lad_status_agree(ctx, st);
+}
+
+enum lad_status lad_h5_attr_i64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, int64_t v)
+{
+    return write_attr(ctx, h, obj, name, H5T_NATIVE_INT64, &v);
+}
+
+enum lad_status lad_h5_attr_f64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, double v)
+{
+    return write_attr(ctx, h, obj, name, H5T_NATIVE_DOUBLE, &v);
+}
+
+enum lad_status lad_h5_attr_str(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name,
+                                const char *v)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, strlen(v) + 1);
+    H5Tset_strpad(type, H5T_STR_NULLTERM);
+    enum lad_status st = write_attr(ctx, h, obj, name, type, v);
+    H5Tclose(type);
+    return st;
+}
+
+static enum lad_status read_attr(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name,
+                                 hid_t type, void *value)
+{
+    if (H5Aexists_by_name(h->file, obj, name, H5P_DEFAULT) <= 0)
+        return lad_fail(ctx, LAD_ERR_INPUT, "%s: attribute '%s' of '%s' is missing", h->path, name, obj);
+    hid_t attr = H5Aopen_by_name(h->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    enum lad_status st = LAD_OK;
+    if (attr < 0 || H5Aread(attr, type, value) < 0)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: cannot read attribute '%s' of '%s'", h->path, name, obj);
+    if (attr >= 0)
+        H5Aclose(attr);
+    return st;
+}
+
+enum lad_status lad_h5_get_i64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, int64_t *v)
+{
+    return read_attr(ctx, h, obj, name, H5T_NATIVE_INT64, v);
+}
+
+enum lad_status lad_h5_get_f64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, double *v)
+{
+    return read_attr(ctx, h, obj, name, H5T_NATIVE_DOUBLE, v);
+}
+
+enum lad_status lad_h5_get_str(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, char **v)
+{
+    *v = NULL;
+    if (H5Aexists_by_name(h->file, obj, name, H5P_DEFAULT) <= 0)
+        return lad_fail(ctx, LAD_ERR_INPUT, "%s: attribute '%s' of '%s' is missing", h->path, name, obj);
+    hid_t attr = H5Aopen_by_name(h->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t ftype = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+    enum lad_status st = LAD_OK;
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) != 0)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: attribute '%s' is not a fixed-length string", h->path, name);
+    if (st == LAD_OK) {
+        size_t width = H5Tget_size(ftype);
+        hid_t type = H5Tcopy(H5T_C_S1);
+        H5Tset_size(type, width);
+        H5Tset_strpad(type, H5T_STR_NULLTERM);
+        char *buf = calloc(1, width + 1);
+        if (buf == NULL)
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
+        else if (H5Aread(attr, type, buf) < 0)
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: cannot read attribute '%s'", h->path, name);
+        H5Tclose(type);
+        if (st == LAD_OK)
+            *v = buf;
+        else
+            free(buf);
+    }
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (attr >= 0)
+        H5Aclose(attr);
+    return st;
+}
