@@ -1,0 +1,65 @@
+/*
+ * lad_model_file.h - trained models on disk (models/<name>.h5).
+ *
+ * Layout (readable with h5dump):
+ *   attributes on /   format "logad-model", format_version, kind ("pca" | "logreg"), created_by,
+ *                     session_kind, event_source, transform (spec), n_train, fingerprint (hex of the
+ *                     training matrix, independent of the rank count), options (text)
+ *   /events/ids, /events/templates      string [E]: the feature columns, matched by template text
+ *   /transform/weight, /transform/mean  double [E]; /transform/df int64 [E]
+ *   PCA:    /pca/eigenvalues double [E], /pca/components double [E, k]; attrs k, alpha, variance, threshold
+ *   logreg: /logreg/weights double [E]; attrs bias, lambda, threshold, balanced, iterations
+ */
+#ifndef LAD_MODEL_FILE_H
+#define LAD_MODEL_FILE_H
+
+#include <stdint.h>
+
+#include "lad_events.h"
+#include "lad_features.h"
+#include "lad_logreg.h"
+#include "lad_pca.h"
+#include "lad_status.h"
+#include "lad_transform.h"
+
+struct lad_ctx;
+
+#define LAD_MODEL_FORMAT "logad-model"
+
+enum lad_model_type { LAD_MODEL_TYPE_PCA = 1, LAD_MODEL_TYPE_LOGREG = 2 };
+
+struct lad_model {
+    enum lad_model_type type;
+    struct lad_events events;      /* feature columns */
+    enum lad_session_kind session_kind;
+    char *event_source;
+    struct lad_transform transform;
+    int64_t n_train;
+    uint64_t fingerprint;
+    char *options;                 /* free text: the options it was trained with */
+    struct lad_pca_model pca;
+    struct lad_logreg_model logreg;
+};
+
+/* Local. "pca" / "logreg". */
+const char *lad_model_type_name(enum lad_model_type type);
+
+/*
+ * Collective. A fingerprint of the training matrix (the selected rows of f: keys and counts) that does
+ * not depend on the rank count: a sum over rows of a hash of (key, counts), reduced modulo 2^64.
+ */
+uint64_t lad_model_fingerprint(struct lad_ctx *ctx, const struct lad_features *f, const uint8_t *use);
+
+/* Collective. Writes m to path (temporary name, then rename). */
+enum lad_status lad_model_write(struct lad_ctx *ctx, const char *path, const struct lad_model *m);
+
+/*
+ * Collective. Reads path. A file that is not a logad model, has another format version, or whose
+ * datasets disagree in size is a LAD_ERR_MODEL with a message naming what is wrong.
+ */
+enum lad_status lad_model_read(struct lad_ctx *ctx, const char *path, struct lad_model *m);
+
+/* Local. Frees; safe on a zeroed struct. */
+void lad_model_free(struct lad_model *m);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * lad_pca.h - the PCA detector of Xu et al. (SOSP'09): normal subspace of the top k principal
+ * components, squared prediction error (SPE) in the residual subspace, Q-statistic threshold.
+ */
+#ifndef LAD_PCA_H
+#define LAD_PCA_H
+
+#include <stdint.h>
+
+#include "lad_status.h"
+
+struct lad_ctx;
+struct lad_features;
+struct lad_transform;
+
+struct lad_pca_options {
+    double variance; /* explained variance that fixes k (used when k == 0) */
+    int k;           /* normal-subspace dimension, 0: from variance */
+    double alpha;    /* Q-statistic significance level */
+};
+
+struct lad_pca_model {
+    int n;             /* features */
+    int k;             /* kept components */
+    double alpha;
+    double variance;   /* explained variance of the k components */
+    double threshold;  /* Q_alpha */
+    double *eigenvalues; /* n, descending (covariance of the transformed training rows) */
+    double *components;  /* n x k, row-major: column j is principal axis j */
+};
+
+/*
+ * Collective. Fits on the rows of f selected by use (NULL: all), transformed by t. The covariance
+ * D (Z^T Z - N mu mu^T) D / N comes from the exact Gram matrix of Z = phi(counts) (lad_distmat_gram)
+ * and is decomposed with lad_distmat_eigh.
+ */
+enum lad_status lad_pca_fit(struct lad_ctx *ctx, const struct lad_features *f, const uint8_t *use,
+                            const struct lad_transform *t, const struct lad_pca_options *opt,
+                            struct lad_pca_model *m);
+
+/*
+ * Local. SPE of one transformed row y[0, n); also the indices of the n_top features with the largest
+ * squared residual components, largest first (top may be NULL).
+ */
+double lad_pca_score(const struct lad_pca_model *m, const double *y, int *top, int n_top);
+
+/* Local. */
+enum lad_status lad_pca_alloc(struct lad_ctx *ctx, struct lad_pca_model *m, int n, int k);
+void lad_pca_free(struct lad_pca_model *m);
+
+#endif
