@@ -1,7 +1,11 @@
 /*
  * lad_linereader.h - streaming a rank's byte range of the inputs with MPI-IO, as chunks of whole lines.
  *
- * Memory is bounded by two buffers of (chunk size + longest line) bytes, whatever the file size. Reads
+ * Memory is bounded by two buffers of (chunk size + longest line) bytes, whatever the file size. Lines
+ * of up to max_line bytes are always delivered whole; a longer line is delivered when it happens to
+ * fit in one buffer and is otherwise skipped and counted here, so the consumer applies the same limit
+ * to what it receives (lad_parse_lines does) and every line over the limit is skipped, whatever the
+ * rank count. Reads
  * are double-buffered: while the caller parses one chunk, the next is already being read
  * (MPI_File_iread_at), so with MPI_THREAD_FUNNELED the reader must be called from the master thread.
  */
@@ -30,7 +34,7 @@ struct lad_chunk {
 /* What the reader skipped, so it is reported rather than lost. */
 struct lad_linereader_stats {
     int64_t bytes_read;        /* bytes handed out in chunks */
-    int64_t oversize_lines;    /* lines longer than max_line, skipped */
+    int64_t oversize_lines;    /* lines longer than max_line that the reader skipped */
     int oversize_file;         /* file index of the first oversize line, or -1 */
     MPI_Offset oversize_offset; /* its offset */
 };

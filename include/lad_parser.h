@@ -37,6 +37,7 @@ struct lad_parser {
     const struct lad_masker *masker;          /* LAD_KEY_MINED */
     const struct lad_window *window;          /* NULL: sessions are HDFS block ids */
     enum lad_key_mode mode;
+    size_t max_line;                          /* longer lines are skipped and counted (0: no limit) */
 };
 
 struct lad_parse_stats {
@@ -47,6 +48,7 @@ struct lad_parse_stats {
     int64_t blockid_overflow; /* blk_ matches too long for a 64-bit id */
     int64_t blockid_dropped;  /* distinct ids on one line beyond LAD_BLOCKID_MAX_PER_LINE */
     int64_t empty_content;    /* lines whose message is empty */
+    int64_t oversize;         /* lines longer than max_line, skipped */
 };
 
 struct lad_parse_local {
@@ -61,7 +63,7 @@ struct lad_parse_local {
 /* Local. Builds the parser; chooses the key mode from templates (NULL: mined). */
 void lad_parser_init(struct lad_parser *p, const struct lad_logformat *format,
                      const struct lad_template_set *templates, const struct lad_masker *masker,
-                     const struct lad_window *window);
+                     const struct lad_window *window, size_t max_line);
 
 /* Local. */
 enum lad_status lad_parse_local_init(struct lad_ctx *ctx, const struct lad_parser *p, struct lad_parse_local *loc);
@@ -88,7 +90,7 @@ bool lad_parse_line_key(const struct lad_parser *p, struct lad_parse_local *loc,
  * Local, thread-safe with one loc per thread. Parses every line of data[0, len) (whole lines, as the
  * line reader hands them out; global_offset is the global byte offset of data[0]) and counts them.
  * *first_malformed receives the index (among these lines) of the first line whose header did not match,
- * or -1; *n_lines the number of lines. Returns LAD_ERR_NOMEM on allocation failure.
+ * or -1; *n_lines the number of lines (oversize lines included: they still have line numbers). Returns LAD_ERR_NOMEM on allocation failure.
  */
 enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_local *loc, const char *data,
                                 size_t len, int64_t global_offset, int64_t *n_lines, int64_t *first_malformed);

@@ -182,7 +182,8 @@ static const char *find_last_newline(const char *b, const char *e)
     return NULL;
 }
 
-/* Moves buf[cur][from, len) to the start of the other buffer and makes that buffer current. */
+/* Moves buf[cur][from, len) to the start of the other buffer and makes that buffer current; the
+ * bytes before `from` are done with, so buf_off + len stays equal to next_read. */
 static void carry_over(struct lad_linereader *r, size_t from)
 {
     int other = 1 - r->cur;
@@ -246,6 +247,7 @@ enum lad_status lad_linereader_next(struct lad_linereader *r, struct lad_chunk *
         size_t search = cut_from > (MPI_Offset)p ? (size_t)cut_from : p;
         const char *cut = search < r->len ? find_newline(b + search, b + r->len) : NULL;
         size_t out_end;
+        bool drop_tail = false; /* the bytes after out_end are an oversize line's: not carried */
         if (cut != NULL) {
             out_end = (size_t)(cut - b) + 1;
             r->seg_done = true;
@@ -263,7 +265,7 @@ enum lad_status lad_linereader_next(struct lad_linereader *r, struct lad_chunk *
                     r->stats.oversize_offset = r->buf_off + (MPI_Offset)out_end;
                 }
                 r->discarding = true;
-                r->len = out_end; /* what follows out_end is dropped */
+                drop_tail = true;
             }
         }
 
@@ -280,7 +282,7 @@ enum lad_status lad_linereader_next(struct lad_linereader *r, struct lad_chunk *
                 r->len = 0;
                 r->cur = 1 - r->cur; /* keep the chunk's buffer untouched until the next call */
             } else {
-                carry_over(r, out_end);
+                carry_over(r, drop_tail ? r->len : out_end);
                 /* Overlap: the next read runs while the caller parses this chunk. */
                 if (!r->eof) {
                     enum lad_status st = post_read(r);
@@ -291,8 +293,8 @@ enum lad_status lad_linereader_next(struct lad_linereader *r, struct lad_chunk *
             return LAD_OK;
         }
         /* Nothing complete yet: keep what we have (possibly nothing) and read more. */
-        if (p > 0 || r->discarding) {
-            size_t keep_from = r->discarding ? r->len : p;
+        if (p > 0 || drop_tail) {
+            size_t keep_from = drop_tail ? r->len : p;
             memmove(b, b + keep_from, r->len - keep_from);
             r->buf_off += (MPI_Offset)keep_from;
             r->len -= keep_from;

@@ -67,10 +67,10 @@ static bool push_node(struct lad_logformat *f, size_t *cap, struct node n)
     return true;
 }
 
-static bool append_literal(struct lad_logformat *f, size_t *cap, char c)
+static bool append_literal(struct lad_logformat *f, size_t *cap, char c, bool may_merge)
 {
-    /* Consecutive literal characters share one node. */
-    if (f->n_nodes > 0 && f->nodes[f->n_nodes - 1].kind == NODE_LITERAL) {
+    /* Consecutive literal characters share one node, but never across a group boundary. */
+    if (may_merge && f->n_nodes > 0 && f->nodes[f->n_nodes - 1].kind == NODE_LITERAL) {
         struct node *n = &f->nodes[f->n_nodes - 1];
         char *t = realloc(n->text, n->len + 2);
         if (t == NULL)
@@ -101,6 +101,7 @@ enum lad_status lad_logformat_compile(struct lad_ctx *ctx, const char *format, s
     f->content = -1;
     size_t cap = 0;
     int open_groups[8], depth = 0;
+    bool may_merge = true; /* false right after a group closed */
     enum lad_status st = LAD_OK;
     const char *p = format;
     while (*p && st == LAD_OK) {
@@ -130,13 +131,14 @@ enum lad_status lad_logformat_compile(struct lad_ctx *ctx, const char *format, s
                 continue;
             }
         }
-        bool ok = true;
+        bool ok = true, merge = may_merge;
+        may_merge = true;
         if (*p == ' ') {
             while (*p == ' ')
                 p++;
             ok = push_node(f, &cap, (struct node){.kind = NODE_SPACE});
         } else if (*p == '\\' && p[1] != '\0') {
-            ok = append_literal(f, &cap, p[1]);
+            ok = append_literal(f, &cap, p[1], merge);
             p += 2;
         } else if (*p == '(') {
             if (depth == 8) {
@@ -154,9 +156,10 @@ enum lad_status lad_logformat_compile(struct lad_ctx *ctx, const char *format, s
             }
             int g = open_groups[--depth];
             f->nodes[g].n_children = f->n_nodes - g - 1;
+            may_merge = false;
             p += 2;
         } else {
-            ok = append_literal(f, &cap, *p);
+            ok = append_literal(f, &cap, *p, merge);
             p++;
         }
         if (!ok)

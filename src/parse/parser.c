@@ -19,9 +19,10 @@
 
 void lad_parser_init(struct lad_parser *p, const struct lad_logformat *format,
                      const struct lad_template_set *templates, const struct lad_masker *masker,
-                     const struct lad_window *window)
+                     const struct lad_window *window, size_t max_line)
 {
     memset(p, 0, sizeof *p);
+    p->max_line = max_line;
     p->format = format;
     p->templates = templates;
     p->masker = masker;
@@ -65,6 +66,7 @@ void lad_parse_stats_add(struct lad_parse_stats *a, const struct lad_parse_stats
     a->blockid_overflow += b->blockid_overflow;
     a->blockid_dropped += b->blockid_dropped;
     a->empty_content += b->empty_content;
+    a->oversize += b->oversize;
 }
 
 bool lad_parse_line_key(const struct lad_parser *p, struct lad_parse_local *loc, const char *line, size_t len,
@@ -140,6 +142,12 @@ enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_loc
         const char *nl = memchr(pos, '\n', (size_t)(end - pos));
         size_t line_len = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
         int64_t line_pos = global_offset + (pos - data);
+        if (p->max_line > 0 && line_len > p->max_line) {
+            loc->stats.oversize++;
+            count++;
+            pos = nl ? nl + 1 : end;
+            continue;
+        }
         if (!lad_parse_line_key(p, loc, pos, line_len, &hdr, &info))
             return LAD_ERR_NOMEM;
         if (!info.header_ok) {

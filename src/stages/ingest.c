@@ -99,7 +99,8 @@ static enum lad_status configure(struct lad_ctx *ctx, const struct lad_options *
     }
     if (st != LAD_OK)
         return st;
-    lad_parser_init(&g->parser, g->format, g->templates, g->masker, g->use_window ? &g->window : NULL);
+    lad_parser_init(&g->parser, g->format, g->templates, g->masker, g->use_window ? &g->window : NULL,
+                    o->max_line_bytes);
 
     g->n_locals = ctx->nthreads > 0 ? ctx->nthreads : 1;
     g->locals = lad_calloc_array((size_t)g->n_locals, sizeof *g->locals);
@@ -165,7 +166,8 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const struct lad_options
 static enum lad_status summarize(struct lad_ctx *ctx, struct ingest *g, const struct lad_parse_stats *s,
                                  const struct lad_linereader_stats *rs, struct lad_features *f)
 {
-    int64_t local[8] = {s->lines, s->bytes, s->malformed, s->no_session, rs->oversize_lines, s->blockid_overflow,
+    int64_t local[8] = {s->lines, s->bytes, s->malformed, s->no_session, rs->oversize_lines + s->oversize,
+                        s->blockid_overflow,
                         s->empty_content, 0};
     int64_t global[8];
     MPI_Allreduce(local, global, 8, MPI_INT64_T, MPI_SUM, ctx->comm);

@@ -55,6 +55,11 @@ static bool format_rows(const struct lad__parse_result *r, struct lad_parse_loca
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (r->parser->max_line > 0 && n > r->parser->max_line) { /* skipped by ingest too: no row */
+            id++;
+            p = nl ? nl + 1 : end;
+            continue;
+        }
         if (!lad_parse_line_key(r->parser, loc, p, n, &hdr, &info))
             return false;
         int32_t k = lad_keytab_find(r->keys, info.key, info.key_len, info.key_hash);
