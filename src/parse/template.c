@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lad_csv.h"
 #include "lad_ctx.h"
@@ -191,6 +192,9 @@ static enum lad_status read_whole_file(struct lad_ctx *ctx, const char *path, ch
 {
     *data = NULL;
     *len = 0;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return lad_fail(ctx, LAD_ERR_IO, "cannot read template file %s: not a regular file", path);
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
         return lad_fail(ctx, LAD_ERR_IO, "cannot read template file %s: %s", path, strerror(errno));
