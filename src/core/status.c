@@ -1,6 +1,7 @@
 /* status.c - status names, first-error recording and agreement across ranks. */
 #include "lad_status.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,7 +56,9 @@ enum lad_status lad_fail(struct lad_ctx *ctx, enum lad_status st, const char *fm
 enum lad_status lad_status_agree(struct lad_ctx *ctx, enum lad_status local)
 {
     int mine = (int)local, worst = 0;
-    /* A failure whose message was never recorded still needs a line for rank 0 to print. */
+    /* A rank may fail only because another one did (it passes the status on without a message of
+     * its own); the message worth printing is that of a rank that recorded one. */
+    bool has_message = local != LAD_OK && ctx->err_status != LAD_OK;
     if (local != LAD_OK && ctx->err_status == LAD_OK)
         lad_fail(ctx, local, "%s (no detail recorded)", lad_status_str(local));
     if (MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, ctx->comm) != MPI_SUCCESS)
@@ -63,10 +66,11 @@ enum lad_status lad_status_agree(struct lad_ctx *ctx, enum lad_status local)
     if (worst == LAD_OK)
         return LAD_OK;
 
-    /* The lowest failing rank's message is the one that names the root cause. */
-    int candidate = local != LAD_OK ? ctx->rank : ctx->size, root = 0;
-    if (MPI_Allreduce(&candidate, &root, 1, MPI_INT, MPI_MIN, ctx->comm) != MPI_SUCCESS)
+    /* The lowest rank with a message names the root cause; failing ranks without one come next. */
+    int candidate[2] = {has_message ? ctx->rank : ctx->size, local != LAD_OK ? ctx->rank : ctx->size}, best[2];
+    if (MPI_Allreduce(candidate, best, 2, MPI_INT, MPI_MIN, ctx->comm) != MPI_SUCCESS)
         return LAD_ERR_MPI;
+    int root = best[0] < ctx->size ? best[0] : best[1];
     int root_status = (int)ctx->err_status;
     if (MPI_Bcast(ctx->err_msg, LAD_ERRMSG_MAX, MPI_CHAR, root, ctx->comm) != MPI_SUCCESS ||
         MPI_Bcast(&root_status, 1, MPI_INT, root, ctx->comm) != MPI_SUCCESS)
