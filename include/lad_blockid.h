@@ -8,13 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LAD_BLOCKID_MAX_PER_LINE 32
 
 /*
  * Local, thread-safe. Finds every match of blk_-?[0-9]+ in s[0, n) and stores the distinct ids, in
  * order of first appearance, in ids (at most max). Returns how many distinct ids were stored;
  * *overflow counts matches whose digits do not fit a signed 64-bit integer (HDFS ids are Java longs,
- * so such a match is garbage) and *dropped those beyond max. Either pointer may be NULL.
+ * so such a match is garbage) and *dropped the distinct ids beyond max, so a caller can grow its
+ * buffer and call again (HDFS "ask ... to delete" lines name up to 100 blocks). Either pointer may be
+ * NULL.
  */
 int lad_blockid_extract(const char *s, size_t n, int64_t *ids, int max, int *overflow, int *dropped);
 

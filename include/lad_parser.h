@@ -46,7 +46,6 @@ struct lad_parse_stats {
     int64_t malformed;        /* header did not fit the format: the whole line was used as the message */
     int64_t no_session;       /* lines naming no block id (or with no usable time, for windows) */
     int64_t blockid_overflow; /* blk_ matches too long for a 64-bit id */
-    int64_t blockid_dropped;  /* distinct ids on one line beyond LAD_BLOCKID_MAX_PER_LINE */
     int64_t empty_content;    /* lines whose message is empty */
     int64_t oversize;         /* lines longer than max_line, skipped */
 };
@@ -58,6 +57,8 @@ struct lad_parse_local {
     struct lad_mask_work *mask_work;
     char *scratch;
     size_t scratch_cap;
+    int64_t *sessions;        /* session keys of the current line */
+    int sessions_cap;
 };
 
 /* Local. Builds the parser; chooses the key mode from templates (NULL: mined). */

@@ -67,6 +67,9 @@ int lad_blockid_extract(const char *s, size_t n, int64_t *ids, int max, int *ove
         if (seen)
             continue;
         if (count == max) {
+            /* Beyond the caller's room: count distinct extra ids only (checked against each other
+             * would need room too; a repeated extra id is counted again, which only grows the
+             * caller's next buffer a little more than needed). */
             drop++;
             continue;
         }

@@ -36,7 +36,9 @@ void lad_parser_init(struct lad_parser *p, const struct lad_logformat *format,
 enum lad_status lad_parse_local_init(struct lad_ctx *ctx, const struct lad_parser *p, struct lad_parse_local *loc)
 {
     memset(loc, 0, sizeof *loc);
-    bool ok = lad_keytab_init(&loc->keys) && lad_counts_init(&loc->counts, 1 << 14);
+    loc->sessions_cap = LAD_WINDOW_MAX_PER_LINE;
+    loc->sessions = lad_malloc_array((size_t)loc->sessions_cap, sizeof *loc->sessions);
+    bool ok = loc->sessions && lad_keytab_init(&loc->keys) && lad_counts_init(&loc->counts, 1 << 14);
     if (ok && p->mode == LAD_KEY_MINED)
         ok = (loc->mask_work = lad_mask_work_create(p->masker)) != NULL;
     if (!ok) {
@@ -55,6 +57,8 @@ void lad_parse_local_free(struct lad_parse_local *loc)
     lad_mask_work_free(&loc->mask_work);
     lad_free(&loc->scratch);
     loc->scratch_cap = 0;
+    lad_free(&loc->sessions);
+    loc->sessions_cap = 0;
 }
 
 void lad_parse_stats_add(struct lad_parse_stats *a, const struct lad_parse_stats *b)
@@ -64,7 +68,6 @@ void lad_parse_stats_add(struct lad_parse_stats *a, const struct lad_parse_stats
     a->malformed += b->malformed;
     a->no_session += b->no_session;
     a->blockid_overflow += b->blockid_overflow;
-    a->blockid_dropped += b->blockid_dropped;
     a->empty_content += b->empty_content;
     a->oversize += b->oversize;
 }
@@ -111,28 +114,37 @@ bool lad_parse_line_key(const struct lad_parser *p, struct lad_parse_local *loc,
     return true;
 }
 
-/* Session keys of a line: its block ids, or the time windows it falls in. */
+/* Session keys of a line into loc->sessions: its block ids, or the time windows it falls in.
+ * Returns how many, or -1 on allocation failure. */
 static int line_sessions(const struct lad_parser *p, struct lad_parse_local *loc, const char *line, size_t len,
-                         const struct lad_header *hdr, bool header_ok, int64_t *keys)
+                         const struct lad_header *hdr, bool header_ok)
 {
     if (p->window == NULL) {
-        int overflow = 0, dropped = 0;
-        int n = lad_blockid_extract(line, len, keys, LAD_BLOCKID_MAX_PER_LINE, &overflow, &dropped);
-        loc->stats.blockid_overflow += overflow;
-        loc->stats.blockid_dropped += dropped;
-        return n;
+        for (;;) {
+            int overflow = 0, dropped = 0;
+            int n = lad_blockid_extract(line, len, loc->sessions, loc->sessions_cap, &overflow, &dropped);
+            if (dropped == 0) {
+                loc->stats.blockid_overflow += overflow;
+                return n;
+            }
+            /* More blocks on this line than room: grow and extract again. */
+            void *a = loc->sessions;
+            size_t cap = (size_t)loc->sessions_cap;
+            if (!lad_grow(&a, &cap, (size_t)n + (size_t)dropped, sizeof *loc->sessions) || cap > INT32_MAX)
+                return -1;
+            loc->sessions = a;
+            loc->sessions_cap = (int)cap;
+        }
     }
     int64_t t;
     if (!header_ok || !lad_window_time(p->window, hdr, &t))
         return 0;
-    return lad_window_keys(p->window, t, keys, LAD_WINDOW_MAX_PER_LINE);
+    return lad_window_keys(p->window, t, loc->sessions, loc->sessions_cap);
 }
 
 enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_local *loc, const char *data,
                                 size_t len, int64_t global_offset, int64_t *n_lines, int64_t *first_malformed)
 {
-    int64_t keys[LAD_WINDOW_MAX_PER_LINE > LAD_BLOCKID_MAX_PER_LINE ? LAD_WINDOW_MAX_PER_LINE
-                                                                      : LAD_BLOCKID_MAX_PER_LINE];
     struct lad_header hdr;
     struct lad_line_info info;
     int64_t count = 0;
@@ -160,11 +172,13 @@ enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_loc
         int32_t key = lad_keytab_add(&loc->keys, info.key, info.key_len, info.key_hash, line_pos);
         if (key < 0)
             return LAD_ERR_NOMEM;
-        int n = line_sessions(p, loc, pos, line_len, &hdr, info.header_ok, keys);
+        int n = line_sessions(p, loc, pos, line_len, &hdr, info.header_ok);
+        if (n < 0)
+            return LAD_ERR_NOMEM;
         if (n == 0)
             loc->stats.no_session++;
         for (int i = 0; i < n; i++)
-            if (!lad_counts_add(&loc->counts, keys[i], key, 1))
+            if (!lad_counts_add(&loc->counts, loc->sessions[i], key, 1))
                 return LAD_ERR_NOMEM;
         loc->stats.lines++;
         loc->stats.bytes += (int64_t)(nl ? line_len + 1 : line_len);
