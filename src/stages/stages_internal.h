@@ -34,3 +34,36 @@ enum lad_status lad__write_structured(struct lad_ctx *ctx, const struct lad_opti
 enum lad_status lad__write_templates(struct lad_ctx *ctx, const struct lad_events *events, const char *path);
 
 #endif
+
+/* ---- shared by train, detect and run ---- */
+struct lad_model;
+struct lad_label_stats;
+enum lad_model_type;
+
+/*
+ * Collective. The feature matrix of a command: read from o->features_path, or ingested from o->logs
+ * (events from `templates` when non-NULL, else as ingest decides).
+ */
+enum lad_status lad__load_features(struct lad_ctx *ctx, const struct lad_options *o,
+                                   const struct lad_template_set *templates, const char *source,
+                                   struct lad_features *f);
+
+/* Collective. Loads and reports labels for f's rows into *label (malloc'd, f->n_local entries). */
+enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const struct lad_features *f, int8_t **label,
+                                 struct lad_label_stats *stats);
+
+/* Collective. Fits one model of `type` on f (labels needed for logreg) with o's settings. */
+enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
+                                 const int8_t *label, enum lad_model_type type, struct lad_model *m);
+
+/*
+ * Collective. Scores f with each model, writes out_dir/anomalies.csv (the last model's verdicts, so
+ * logreg when both are given), out_dir/anomalies_<model>.csv when there are several models,
+ * out_dir/verdicts.h5, and with labels out_dir/metrics.json.
+ */
+enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_model *models,
+                            int n_models, const struct lad_features *f, const int8_t *label,
+                            const struct lad_label_stats *label_stats, const char *out_dir);
+
+/* Local. Copies an event table. */
+enum lad_status lad__events_copy(struct lad_ctx *ctx, const struct lad_events *src, struct lad_events *dst);

@@ -1,0 +1,95 @@
+/*
+ * features.c - the features stage: a transform fitted on features.h5 and the transformed matrix
+ * stored beside it (data/processed/matrix.h5), for inspection or other tools. train and run fit the
+ * same transform in memory; this stage only makes it visible.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lad_ctx.h"
+#include "lad_featfile.h"
+#include "lad_features.h"
+#include "lad_h5.h"
+#include "lad_log.h"
+#include "lad_mem.h"
+#include "lad_options.h"
+#include "lad_outfile.h"
+#include "lad_stages.h"
+#include "lad_transform.h"
+
+#define DEFAULT_FEATURES_IN "data/processed/features.h5"
+#define DEFAULT_MATRIX_OUT "data/processed/matrix.h5"
+
+static enum lad_status write_matrix(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_features *f,
+                                    const struct lad_transform *t, const char *spec)
+{
+    double *y = lad_malloc_array((size_t)f->n_local * (size_t)f->n_events, sizeof *y);
+    enum lad_status st = lad_status_agree(ctx, y ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+    if (st != LAD_OK)
+        return st;
+    for (int64_t r = 0; r < f->n_local; r++)
+        lad_transform_apply(t, f->counts + r * f->n_events, y + r * f->n_events);
+    st = lad_h5_attr_str(ctx, h, "/", "format", "logad-matrix");
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "transform", spec);
+    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "n_train", t->n_train);
+    if (st == LAD_OK)
+        st = lad_h5_write_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, f->n_global, 0, f->row_begin, f->n_local, f->keys);
+    if (st == LAD_OK)
+        st = lad_h5_write_rows(ctx, h, "/matrix", H5T_NATIVE_DOUBLE, f->n_global, f->n_events, f->row_begin,
+                               f->n_local, y);
+    if (st == LAD_OK)
+        st = lad_h5_write_strings(ctx, h, "/events/ids", f->events.n, (const char *const *)f->events.ids);
+    if (st == LAD_OK)
+        st = lad_h5_write_strings(ctx, h, "/events/templates", f->events.n, (const char *const *)f->events.templates);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, t->n, 0, t->weight);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, "/transform/mean", H5T_NATIVE_DOUBLE, t->n, 0, t->mean);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, "/transform/df", H5T_NATIVE_INT64, t->n, 0, t->df);
+    free(y);
+    return st;
+}
+
+enum lad_status lad_stage_features(struct lad_ctx *ctx, const struct lad_options *o)
+{
+    const char *in = o->features_path ? o->features_path : DEFAULT_FEATURES_IN;
+    const char *out = o->out_path ? o->out_path : DEFAULT_MATRIX_OUT;
+    const char *spec = o->transform ? o->transform : "tfidf,center";
+    unsigned flags;
+    enum lad_status st = lad_status_agree(ctx, lad_transform_parse(ctx, spec, &flags));
+    if (st != LAD_OK)
+        return st;
+    struct lad_features f;
+    lad_timer_start(ctx, LAD_PHASE_LOAD);
+    st = lad_featfile_read(ctx, in, &f);
+    lad_timer_stop(ctx, LAD_PHASE_LOAD);
+    if (st != LAD_OK)
+        return st;
+    struct lad_transform t = {0};
+    lad_timer_start(ctx, LAD_PHASE_TRANSFORM);
+    st = lad_transform_fit(ctx, &f, NULL, flags, &t);
+    lad_timer_stop(ctx, LAD_PHASE_TRANSFORM);
+    char tmp[PATH_MAX], canon[64];
+    lad_transform_format(flags, canon, sizeof canon);
+    if (st == LAD_OK)
+        st = lad_outfile_collective_begin(ctx, out, tmp);
+    if (st == LAD_OK) {
+        struct lad_h5 h;
+        lad_timer_start(ctx, LAD_PHASE_WRITE);
+        st = lad_h5_create(ctx, tmp, &h);
+        if (st == LAD_OK) {
+            st = write_matrix(ctx, &h, &f, &t, canon);
+            enum lad_status cst = lad_h5_close(ctx, &h);
+            if (st == LAD_OK)
+                st = cst;
+        }
+        st = lad_outfile_collective_end(ctx, out, tmp, st);
+        lad_timer_stop(ctx, LAD_PHASE_WRITE);
+    }
+    if (st == LAD_OK)
+        lad_log(ctx, LAD_LOG_INFO, "wrote %s (%lld x %d, transform %s)", out, (long long)f.n_global, f.n_events, canon);
+    lad_transform_free(&t);
+    lad_features_free(&f);
+    return st;
+}

@@ -1,0 +1,227 @@
+/*
+ * modeling.c - the pieces train, detect and run share: where features come from, labels, fitting a
+ * model with the command's options, and scoring into the result files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lad_ctx.h"
+#include "lad_featfile.h"
+#include "lad_features.h"
+#include "lad_ingest.h"
+#include "lad_labels.h"
+#include "lad_log.h"
+#include "lad_mem.h"
+#include "lad_metrics.h"
+#include "lad_model_file.h"
+#include "lad_options.h"
+#include "lad_outfile.h"
+#include "lad_score.h"
+#include "lad_summary.h"
+#include "lad_verdict.h"
+#include "stages_internal.h"
+
+/* Transforms each model works best with on HDFS counts (measured: see README, "Models"). */
+#define PCA_DEFAULT_TRANSFORM "tfidf,center"
+#define LOGREG_DEFAULT_TRANSFORM "tfidf"
+
+enum lad_status lad__events_copy(struct lad_ctx *ctx, const struct lad_events *src, struct lad_events *dst)
+{
+    memset(dst, 0, sizeof *dst);
+    enum lad_status st = LAD_OK;
+    for (int i = 0; i < src->n && st == LAD_OK; i++) {
+        st = lad_events_add(ctx, dst, src->ids[i], src->templates[i]);
+        if (st == LAD_OK)
+            dst->lines[i] = src->lines[i];
+    }
+    return st;
+}
+
+enum lad_status lad__load_features(struct lad_ctx *ctx, const struct lad_options *o,
+                                   const struct lad_template_set *templates, const char *source,
+                                   struct lad_features *f)
+{
+    enum lad_status st;
+    if (o->features_path) {
+        lad_timer_start(ctx, LAD_PHASE_LOAD);
+        st = lad_featfile_read(ctx, o->features_path, f);
+        lad_timer_stop(ctx, LAD_PHASE_LOAD);
+        if (st == LAD_OK)
+            lad_log(ctx, LAD_LOG_INFO, "features: %lld blocks x %d events from %s", (long long)f->n_global, f->n_events,
+                    o->features_path);
+        return st;
+    }
+    st = lad_ingest_logs(ctx, o, templates, source, f);
+    if (st == LAD_OK)
+        lad_ingest_report(ctx, f);
+    if (st == LAD_OK && f->n_global == 0)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "the input names no session (no HDFS block id): nothing to %s",
+                      lad_command_name(o->command));
+    return st;
+}
+
+enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const struct lad_features *f, int8_t **label,
+                                 struct lad_label_stats *stats)
+{
+    *label = lad_malloc_array((size_t)f->n_local, sizeof **label);
+    enum lad_status st = lad_status_agree(ctx, *label ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+    if (st == LAD_OK)
+        st = lad_labels_load(ctx, path, f, *label, stats);
+    if (st == LAD_OK)
+        lad_labels_report(ctx, path, stats);
+    else
+        lad_free(label);
+    return st;
+}
+
+enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
+                                 const int8_t *label, enum lad_model_type type, struct lad_model *m)
+{
+    memset(m, 0, sizeof *m);
+    m->type = type;
+    unsigned flags = 0;
+    const char *spec = o->transform ? o->transform
+                                    : type == LAD_MODEL_TYPE_PCA ? PCA_DEFAULT_TRANSFORM : LOGREG_DEFAULT_TRANSFORM;
+    enum lad_status st = lad_transform_parse(ctx, spec, &flags);
+    if (st == LAD_OK && type == LAD_MODEL_TYPE_LOGREG && label == NULL)
+        st = lad_fail(ctx, LAD_ERR_USAGE, "logreg needs labels: give --labels CSV");
+    st = lad_status_agree(ctx, st);
+    /* logreg learns from labelled rows only; PCA is unsupervised and uses every row. */
+    uint8_t *use = NULL;
+    if (st == LAD_OK && type == LAD_MODEL_TYPE_LOGREG) {
+        use = lad_malloc_array((size_t)f->n_local, sizeof *use);
+        st = lad_status_agree(ctx, use ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+        for (int64_t i = 0; st == LAD_OK && i < f->n_local; i++)
+            use[i] = label[i] == 0 || label[i] == 1;
+    }
+    lad_timer_start(ctx, LAD_PHASE_TRANSFORM);
+    if (st == LAD_OK)
+        st = lad_transform_fit(ctx, f, use, flags, &m->transform);
+    lad_timer_stop(ctx, LAD_PHASE_TRANSFORM);
+    lad_timer_start(ctx, LAD_PHASE_TRAIN);
+    if (st == LAD_OK && type == LAD_MODEL_TYPE_PCA) {
+        struct lad_pca_options po = {o->pca_variance, o->pca_k, o->pca_alpha};
+        st = lad_pca_fit(ctx, f, use, &m->transform, &po, &m->pca);
+        if (st == LAD_OK)
+            lad_log(ctx, LAD_LOG_INFO, "pca: k = %d of %d components (%.4f of the variance), Q threshold %.6g (alpha %g)",
+                    m->pca.k, m->pca.n, m->pca.variance, m->pca.threshold, m->pca.alpha);
+    } else if (st == LAD_OK) {
+        struct lad_logreg_options lo = {o->lr_lambda, strcmp(o->lr_class_weight, "balanced") == 0, o->lr_threshold,
+                                        o->lr_max_iter, 0};
+        st = lad_logreg_fit(ctx, f, label, &m->transform, &lo, &m->logreg);
+        if (st == LAD_OK)
+            lad_log(ctx, LAD_LOG_INFO, "logreg: %d Newton steps%s, lambda %g, threshold %g", m->logreg.iterations,
+                    m->logreg.converged ? "" : " (did not converge)", m->logreg.lambda, m->logreg.threshold);
+    }
+    lad_timer_stop(ctx, LAD_PHASE_TRAIN);
+    if (st == LAD_OK)
+        st = lad__events_copy(ctx, &f->events, &m->events);
+    if (st == LAD_OK) {
+        char buf[512], tf[64];
+        lad_transform_format(flags, tf, sizeof tf);
+        if (type == LAD_MODEL_TYPE_PCA)
+            snprintf(buf, sizeof buf, "transform=%s pca_variance=%g pca_k=%d pca_alpha=%g", tf, o->pca_variance,
+                     o->pca_k, o->pca_alpha);
+        else
+            snprintf(buf, sizeof buf, "transform=%s lr_lambda=%g lr_class_weight=%s lr_threshold=%g lr_max_iter=%d", tf,
+                     o->lr_lambda, o->lr_class_weight, o->lr_threshold, o->lr_max_iter);
+        m->options = lad_strdup(buf);
+        m->event_source = lad_strdup(f->event_source ? f->event_source : "");
+        m->session_kind = f->session_kind;
+        m->n_train = m->transform.n_train;
+        m->fingerprint = lad_model_fingerprint(ctx, f, use);
+    }
+    free(use);
+    if (st != LAD_OK)
+        lad_model_free(m);
+    return st;
+}
+
+static enum lad_status path_in(struct lad_ctx *ctx, const char *dir, const char *name, char *buf, size_t cap)
+{
+    if ((size_t)snprintf(buf, cap, "%s/%s", dir, name) >= cap)
+        return lad_fail(ctx, LAD_ERR_USAGE, "output path too long: %s/%s", dir, name);
+    return LAD_OK;
+}
+
+enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_model *models,
+                            int n_models, const struct lad_features *f, const int8_t *label,
+                            const struct lad_label_stats *label_stats, const char *out_dir)
+{
+    struct lad_verdicts v[2];
+    struct lad_metrics metrics[2];
+    memset(v, 0, sizeof v);
+    enum lad_status st = LAD_OK;
+    char path[PATH_MAX];
+    for (int i = 0; i < n_models && st == LAD_OK; i++) {
+        const struct lad_model *m = &models[i];
+        if (m->session_kind != f->session_kind)
+            st = lad_fail(ctx, LAD_ERR_MODEL, "the %s model was trained on %s sessions, the input has %s sessions",
+                          lad_model_type_name(m->type), m->session_kind == LAD_SESSION_BLOCK ? "block" : "window",
+                          f->session_kind == LAD_SESSION_BLOCK ? "block" : "window");
+        struct lad_column_map map;
+        memset(&map, 0, sizeof map);
+        if (st == LAD_OK)
+            st = lad_score_map_columns(ctx, &m->events, &f->events, &map);
+        if (st == LAD_OK && map.missing_events == m->events.n)
+            st = lad_fail(ctx, LAD_ERR_MODEL, "none of the %d events of the %s model occurs in the input: a model of "
+                                              "another log format?", m->events.n, lad_model_type_name(m->type));
+        st = lad_status_agree(ctx, st);
+        if (st == LAD_OK && map.unseen_events)
+            lad_log(ctx, LAD_LOG_WARN, "%d event type(s) of the input (%lld lines) are unknown to the %s model and do "
+                                       "not count in its scores", map.unseen_events, (long long)map.unseen_lines,
+                    lad_model_type_name(m->type));
+        lad_timer_start(ctx, LAD_PHASE_SCORE);
+        if (st == LAD_OK)
+            st = lad_status_agree(ctx, lad_score_rows(ctx, m, f, &map, o->top_events, &v[i]));
+        lad_timer_stop(ctx, LAD_PHASE_SCORE);
+        lad_score_map_free(&map);
+        if (st == LAD_OK) {
+            int64_t n_anom = lad_verdicts_count_anomalies(ctx, &v[i]);
+            lad_log(ctx, LAD_LOG_INFO, "%s: %lld of %lld blocks anomalous", v[i].model_name, (long long)n_anom,
+                    (long long)f->n_global);
+            char key[64];
+            snprintf(key, sizeof key, "%s_anomalies", v[i].model_name);
+            lad_summary_add_i64(ctx, key, n_anom);
+        }
+    }
+    lad_timer_start(ctx, LAD_PHASE_GATHER);
+    /* The primary verdicts (the last model: logreg when both ran) go to anomalies.csv. */
+    if (st == LAD_OK)
+        st = path_in(ctx, out_dir, "anomalies.csv", path, sizeof path);
+    if (st == LAD_OK)
+        st = lad_verdict_write_csv(ctx, f, &v[n_models - 1], path, 0);
+    for (int i = 0; n_models > 1 && i < n_models && st == LAD_OK; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "anomalies_%s.csv", v[i].model_name);
+        st = path_in(ctx, out_dir, name, path, sizeof path);
+        if (st == LAD_OK)
+            st = lad_verdict_write_csv(ctx, f, &v[i], path, 0);
+    }
+    if (st == LAD_OK)
+        st = path_in(ctx, out_dir, "verdicts.h5", path, sizeof path);
+    if (st == LAD_OK)
+        st = lad_verdict_write_h5(ctx, f, v, n_models, path);
+    lad_timer_stop(ctx, LAD_PHASE_GATHER);
+    if (st == LAD_OK)
+        lad_log(ctx, LAD_LOG_INFO, "wrote %s/anomalies.csv and %s/verdicts.h5", out_dir, out_dir);
+    if (st == LAD_OK && label != NULL) {
+        for (int i = 0; i < n_models && st == LAD_OK; i++)
+            st = lad_metrics_compute(ctx, &v[i], label, &metrics[i]);
+        if (st == LAD_OK) {
+            lad_metrics_print(ctx, metrics, n_models);
+            for (int i = 0; i < n_models; i++) {
+                char key[64];
+                snprintf(key, sizeof key, "%s_f1", metrics[i].model_name);
+                lad_summary_add_f64(ctx, key, metrics[i].f1);
+            }
+            st = path_in(ctx, out_dir, "metrics.json", path, sizeof path);
+        }
+        if (st == LAD_OK)
+            st = lad_metrics_write_json(ctx, metrics, n_models, label_stats, o->labels_path, path);
+    }
+    for (int i = 0; i < n_models; i++)
+        lad_verdicts_free(&v[i]);
+    return st;
+}

@@ -1,0 +1,55 @@
+/* run.c - all stages in one job: ingest once, train, keep the models, detect, write results. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lad_ctx.h"
+#include "lad_features.h"
+#include "lad_labels.h"
+#include "lad_log.h"
+#include "lad_model_file.h"
+#include "lad_options.h"
+#include "lad_outfile.h"
+#include "lad_stages.h"
+#include "stages_internal.h"
+
+enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
+{
+    struct lad_features f;
+    struct lad_label_stats label_stats;
+    struct lad_model models[2];
+    int n_models = 0;
+    int8_t *label = NULL;
+    /* Without --model: both detectors when labels allow the supervised one, else PCA. */
+    enum lad_model_kind kinds = o->model_kind != LAD_MODEL_NONE ? o->model_kind
+                                : o->labels_path                ? LAD_MODEL_BOTH
+                                                                : LAD_MODEL_PCA;
+    const char *models_dir = o->models_dir ? o->models_dir : "models";
+    enum lad_status st = lad__load_features(ctx, o, NULL, NULL, &f);
+    if (st != LAD_OK)
+        return st;
+    if (o->labels_path)
+        st = lad__load_labels(ctx, o->labels_path, &f, &label, &label_stats);
+    const enum lad_model_type types[2] = {LAD_MODEL_TYPE_PCA, LAD_MODEL_TYPE_LOGREG};
+    for (int k = 0; k < 2 && st == LAD_OK; k++) {
+        if (!(kinds & (k == 0 ? LAD_MODEL_PCA : LAD_MODEL_LOGREG)))
+            continue;
+        st = lad__train_model(ctx, o, &f, label, types[k], &models[n_models]);
+        if (st != LAD_OK)
+            break;
+        n_models++;
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s.h5", models_dir, lad_model_type_name(types[k]));
+        lad_timer_start(ctx, LAD_PHASE_WRITE);
+        st = lad_model_write(ctx, path, &models[n_models - 1]);
+        lad_timer_stop(ctx, LAD_PHASE_WRITE);
+        if (st == LAD_OK)
+            lad_log(ctx, LAD_LOG_INFO, "wrote %s", path);
+    }
+    if (st == LAD_OK)
+        st = lad__detect(ctx, o, models, n_models, &f, label, &label_stats, o->out_path ? o->out_path : "results");
+    for (int i = 0; i < n_models; i++)
+        lad_model_free(&models[i]);
+    free(label);
+    lad_features_free(&f);
+    return st;
+}
