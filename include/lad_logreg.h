@@ -18,12 +18,19 @@ struct lad_ctx;
 struct lad_features;
 struct lad_transform;
 
+/* Defaults: TF-IDF weighting (raw counts work as well; centering is a no-op since the bias is not
+ * regularized), lambda 1e-2, probability threshold 0.5, at most 50 Newton steps. */
+#define LAD_LOGREG_DEFAULT_TRANSFORM "tfidf"
+#define LAD_LOGREG_DEFAULT_LAMBDA 1e-2
+#define LAD_LOGREG_DEFAULT_THRESHOLD 0.5
+#define LAD_LOGREG_DEFAULT_MAX_ITER 50
+
 struct lad_logreg_options {
     double lambda;      /* L2 strength (per training row: the objective is the mean loss + lambda/2 |w|^2) */
     bool balanced;      /* weight classes by N / (2 N_class) */
     double threshold;   /* probability above which a row is anomalous */
     int max_iter;       /* Newton iterations at most */
-    double tol;         /* stop when the Newton decrement falls below tol (0: 1e-10) */
+    double tol;         /* stop when the Newton decrement sqrt(g^T H^-1 g) falls below tol (0: 1e-10) */
 };
 
 struct lad_logreg_model {

@@ -13,6 +13,12 @@ struct lad_ctx;
 struct lad_features;
 struct lad_transform;
 
+/* Defaults (HDFS-like counts; measured with numpy): TF-IDF weighting with centering, 95% explained
+ * variance, alpha 0.001. */
+#define LAD_PCA_DEFAULT_TRANSFORM "tfidf,center"
+#define LAD_PCA_DEFAULT_VARIANCE 0.95
+#define LAD_PCA_DEFAULT_ALPHA 0.001
+
 struct lad_pca_options {
     double variance; /* explained variance that fixes k (used when k == 0) */
     int k;           /* normal-subspace dimension, 0: from variance */
@@ -32,7 +38,9 @@ struct lad_pca_model {
 /*
  * Collective. Fits on the rows of f selected by use (NULL: all), transformed by t. The covariance
  * D (Z^T Z - N mu mu^T) D / N comes from the exact Gram matrix of Z = phi(counts) (lad_distmat_gram)
- * and is decomposed with lad_distmat_eigh.
+ * and is decomposed with lad_distmat_eigh. Eigenvalues below the solver's round-off (64 n eps
+ * lambda_max) count as zero for k and Q, and the threshold is at least that level, so directions with no
+ * training variance do not turn round-off into verdicts. LAD_ERR_USAGE for k > n or options out of range.
  */
 enum lad_status lad_pca_fit(struct lad_ctx *ctx, const struct lad_features *f, const uint8_t *use,
                             const struct lad_transform *t, const struct lad_pca_options *opt,

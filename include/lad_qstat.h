@@ -3,7 +3,9 @@
  * error of PCA, as used by Xu et al. (SOSP'09):
  *   theta_i = sum_{j > k} lambda_j^i (i = 1, 2, 3), h0 = 1 - 2 theta_1 theta_3 / (3 theta_2^2),
  *   Q_alpha = theta_1 [ c_alpha sqrt(2 theta_2 h0^2) / theta_1 + 1 + theta_2 h0 (h0 - 1) / theta_1^2 ]^(1/h0),
- * with c_alpha the (1 - alpha) quantile of the standard normal distribution.
+ * with c_alpha the (1 - alpha) quantile of the standard normal distribution. h0 can be negative on
+ * spectra with a long tail of small eigenvalues, where the formula breaks down; there (h0 < 1e-6) the
+ * h0 -> 0 limit theta_1 exp(c_alpha sqrt(2 theta_2) / theta_1 - theta_2 / theta_1^2) is used.
  */
 #ifndef LAD_QSTAT_H
 #define LAD_QSTAT_H

@@ -1,0 +1,320 @@
+/*
+ * model_file.c - trained models on disk: written collectively under a temporary name, read with checks.
+ *
+ * Everything in a model is small and replicated (n events, n x k components), so rank 0 writes each
+ * dataset (lad_h5_write_small) and every rank reads all of it; all ranks still make every HDF5 call,
+ * as parallel HDF5 requires. Reading checks, in order: that the file is a logad model at all, its
+ * format version, its kind, then the size of every dataset against the event count, so a wrong,
+ * old or damaged file stops with one LAD_ERR_MODEL line that names the problem.
+ */
+#include "lad_model_file.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lad_ctx.h"
+#include "lad_h5.h"
+#include "lad_hash.h"
+#include "lad_mem.h"
+#include "lad_outfile.h"
+#include "lad_version.h"
+
+const char *lad_model_type_name(enum lad_model_type type)
+{
+    return type == LAD_MODEL_TYPE_PCA ? "pca" : type == LAD_MODEL_TYPE_LOGREG ? "logreg" : "unknown";
+}
+
+/* A row's hash mixes its key and every (column, count) pair; the sum over rows does not depend on
+ * which rank holds a row, and unsigned addition wraps modulo 2^64 in any order. */
+uint64_t lad_model_fingerprint(struct lad_ctx *ctx, const struct lad_features *f, const uint8_t *use)
+{
+    uint64_t acc[2] = {0, 0}; /* sum of row hashes, rows */
+    for (int64_t i = 0; i < f->n_local; i++) {
+        if (use && !use[i])
+            continue;
+        uint64_t h = lad_hash_u64((uint64_t)f->keys[i] ^ 0x6c6f6761642d6d64ULL);
+        for (int j = 0; j < f->n_events; j++)
+            h = lad_hash_u64(h ^ lad_hash_u64((uint64_t)f->counts[i * f->n_events + j] + 0x9e3779b97f4a7c15ULL * (uint64_t)(j + 1)));
+        acc[0] += h;
+        acc[1]++;
+    }
+    if (MPI_Allreduce(MPI_IN_PLACE, acc, 2, MPI_UINT64_T, MPI_SUM, ctx->comm) != MPI_SUCCESS)
+        return 0;
+    return lad_hash_u64(acc[0] ^ lad_hash_u64(acc[1] * 0xd1b54a32d192ed03ULL + (uint64_t)f->n_events));
+}
+
+void lad_model_free(struct lad_model *m)
+{
+    if (m == NULL)
+        return;
+    lad_events_free(&m->events);
+    lad_free(&m->event_source);
+    lad_free(&m->options);
+    lad_transform_free(&m->transform);
+    lad_pca_free(&m->pca);
+    lad_logreg_free(&m->logreg);
+}
+
+/* Local. The model must be self-consistent before it is written: every rank checks the same fields. */
+static enum lad_status check_model(struct lad_ctx *ctx, const struct lad_model *m)
+{
+    const int e = m->events.n;
+    if (e < 1 || m->transform.n != e)
+        return lad_fail(ctx, LAD_ERR_MODEL, "model has %d events but a transform of %d columns", e, m->transform.n);
+    if (m->type == LAD_MODEL_TYPE_PCA && (m->pca.n != e || m->pca.k < 1 || m->pca.k > e))
+        return lad_fail(ctx, LAD_ERR_MODEL, "PCA model of %d features, k = %d, for %d events", m->pca.n, m->pca.k, e);
+    if (m->type == LAD_MODEL_TYPE_LOGREG && m->logreg.n != e)
+        return lad_fail(ctx, LAD_ERR_MODEL, "logistic model of %d features for %d events", m->logreg.n, e);
+    if (m->type != LAD_MODEL_TYPE_PCA && m->type != LAD_MODEL_TYPE_LOGREG)
+        return lad_fail(ctx, LAD_ERR_MODEL, "unknown model type %d", (int)m->type);
+    return LAD_OK;
+}
+
+static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_model *m)
+{
+    const int e = m->events.n;
+    /* The transform is stored as its canonical spec (parsed back on read), the fingerprint as hex text:
+     * h5dump shows both as they appear in logs and summaries, with no signedness question. */
+    char spec[64], fp[32];
+    lad_transform_format(m->transform.flags, spec, sizeof spec);
+    snprintf(fp, sizeof fp, "%016" PRIx64, m->fingerprint);
+    enum lad_status st = lad_h5_attr_str(ctx, h, "/", "format", LAD_MODEL_FORMAT);
+    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "format_version", LAD_MODEL_FORMAT_VERSION);
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "kind", lad_model_type_name(m->type));
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "created_by", "logad " LAD_VERSION);
+    if (st == LAD_OK)
+        st = lad_h5_attr_str(ctx, h, "/", "session_kind", m->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "event_source", m->event_source ? m->event_source : "");
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "transform", spec);
+    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "n_train", m->n_train);
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "fingerprint", fp);
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "options", m->options ? m->options : "");
+    if (st == LAD_OK)
+        st = lad_h5_write_strings(ctx, h, "/events/ids", e, (const char *const *)m->events.ids);
+    if (st == LAD_OK)
+        st = lad_h5_write_strings(ctx, h, "/events/templates", e, (const char *const *)m->events.templates);
+    if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, e, 0, m->transform.weight);
+    if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/mean", H5T_NATIVE_DOUBLE, e, 0, m->transform.mean);
+    if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/df", H5T_NATIVE_INT64, e, 0, m->transform.df);
+    if (st != LAD_OK)
+        return st;
+    /* The detector's own part: arrays as datasets, scalars as attributes of its group. */
+    if (m->type == LAD_MODEL_TYPE_PCA) {
+        const struct lad_pca_model *p = &m->pca;
+        st = lad_h5_write_small(ctx, h, "/pca/eigenvalues", H5T_NATIVE_DOUBLE, e, 0, p->eigenvalues);
+        if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/pca/components", H5T_NATIVE_DOUBLE, e, p->k, p->components);
+        if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/pca", "k", p->k);
+        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "alpha", p->alpha);
+        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "variance", p->variance);
+        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "threshold", p->threshold);
+    } else {
+        const struct lad_logreg_model *l = &m->logreg;
+        st = lad_h5_write_small(ctx, h, "/logreg/weights", H5T_NATIVE_DOUBLE, e, 0, l->w);
+        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "bias", l->bias);
+        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "lambda", l->lambda);
+        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "threshold", l->threshold);
+        if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "balanced", l->balanced);
+        if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "iterations", l->iterations);
+        if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "converged", l->converged);
+    }
+    return st;
+}
+
+enum lad_status lad_model_write(struct lad_ctx *ctx, const char *path, const struct lad_model *m)
+{
+    char tmp[PATH_MAX];
+    /* An inconsistent model is refused before any file is created; then temporary name + rename. */
+    enum lad_status st = lad_status_agree(ctx, check_model(ctx, m));
+    if (st == LAD_OK)
+        st = lad_outfile_collective_begin(ctx, path, tmp);
+    if (st != LAD_OK)
+        return st;
+    struct lad_h5 h;
+    st = lad_h5_create(ctx, tmp, &h);
+    if (st == LAD_OK) {
+        st = write_contents(ctx, &h, m);
+        enum lad_status cst = lad_h5_close(ctx, &h);
+        if (st == LAD_OK)
+            st = cst;
+    }
+    return lad_outfile_collective_end(ctx, path, tmp, st);
+}
+
+static void format_shape(char *buf, size_t cap, int64_t rows, int64_t cols)
+{
+    if (cols == 0)
+        snprintf(buf, cap, "[%lld]", (long long)rows);
+    else
+        snprintf(buf, cap, "[%lld x %lld]", (long long)rows, (long long)cols);
+}
+
+/* Collective. A dataset must exist with exactly rows x cols (cols 0: 1-D), else LAD_ERR_MODEL. */
+static enum lad_status check_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t rows, int64_t cols)
+{
+    int64_t r = 0, c = 0;
+    enum lad_status st = lad_h5_dims(ctx, h, name, &r, &c);
+    if (st == LAD_OK && (r != rows || c != cols)) {
+        char got[48], want[48];
+        format_shape(got, sizeof got, r, c);
+        format_shape(want, sizeof want, rows, cols);
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s: dataset '%s' is %s, but the model's %lld events and attributes need %s "
+                      "(damaged or edited model file: retrain it)", h->path, name, got, (long long)rows, want);
+    }
+    return lad_status_agree(ctx, st);
+}
+
+/* Local. The root attributes: what kind of file this is, and the training metadata. */
+static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct lad_model *m)
+{
+    char *format = NULL, *kind = NULL, *session = NULL, *spec = NULL, *fp = NULL;
+    int64_t version = 0;
+    enum lad_status st = LAD_OK;
+    /* Asked first, so that an HDF5 file of another program gets "not a logad model", not "attribute
+     * missing". */
+    htri_t has_format = H5Aexists_by_name(h->file, "/", "format", H5P_DEFAULT);
+    if (has_format < 0)
+        st = lad_fail(ctx, LAD_ERR_HDF5, "HDF5: cannot look up attributes of %s", h->path);
+    else if (has_format == 0)
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is not a logad model (no 'format' attribute)", h->path);
+    if (st == LAD_OK)
+        st = lad_h5_get_str(ctx, h, "/", "format", &format);
+    if (st == LAD_OK && strcmp(format, LAD_MODEL_FORMAT) != 0)
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is a '%s' file, not a logad model (%s)%s", h->path, format, LAD_MODEL_FORMAT,
+                      strcmp(format, "logad-features") == 0 ? ": pass features with --features, models with --model-in" : "");
+    if (st == LAD_OK)
+        st = lad_h5_get_i64(ctx, h, "/", "format_version", &version);
+    if (st == LAD_OK && version != LAD_MODEL_FORMAT_VERSION)
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s has model format version %lld; this logad reads version %d (retrain the model)",
+                      h->path, (long long)version, LAD_MODEL_FORMAT_VERSION);
+    if (st == LAD_OK)
+        st = lad_h5_get_str(ctx, h, "/", "kind", &kind);
+    if (st == LAD_OK) {
+        m->type = strcmp(kind, "pca") == 0 ? LAD_MODEL_TYPE_PCA : strcmp(kind, "logreg") == 0 ? LAD_MODEL_TYPE_LOGREG : 0;
+        if (m->type == 0)
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown model kind '%s' (expected pca or logreg)", h->path, kind);
+    }
+    if (st == LAD_OK)
+        st = lad_h5_get_str(ctx, h, "/", "session_kind", &session);
+    if (st == LAD_OK)
+        m->session_kind = strcmp(session, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
+    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "event_source", &m->event_source);
+    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "transform", &spec);
+    if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/", "n_train", &m->n_train);
+    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "fingerprint", &fp);
+    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "options", &m->options);
+    if (st == LAD_OK && lad_transform_parse(ctx, spec, &m->transform.flags) != LAD_OK)
+        st = LAD_ERR_INPUT;
+    if (st == LAD_OK) {
+        char *end = NULL;
+        m->fingerprint = strtoull(fp, &end, 16);
+        if (end == fp || *end != '\0')
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: fingerprint '%s' is not hexadecimal", h->path, fp);
+    }
+    free(format);
+    free(kind);
+    free(session);
+    free(spec);
+    free(fp);
+    return st;
+}
+
+/* Collective. The event table, the transform and the detector's arrays, with every size checked. */
+static enum lad_status read_arrays(struct lad_ctx *ctx, struct lad_h5 *h, struct lad_model *m)
+{
+    int n_ids = 0, n_tpl = 0;
+    char **ids = NULL, **tpl = NULL;
+    unsigned flags = m->transform.flags;
+    enum lad_status st = lad_h5_read_strings(ctx, h, "/events/ids", &n_ids, &ids);
+    if (st == LAD_OK)
+        st = lad_h5_read_strings(ctx, h, "/events/templates", &n_tpl, &tpl);
+    if (st == LAD_OK && (n_ids != n_tpl || n_ids < 1))
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s: %d event ids but %d templates", h->path, n_ids, n_tpl);
+    for (int i = 0; i < n_ids && st == LAD_OK; i++)
+        st = lad_events_add(ctx, &m->events, ids[i], tpl[i]);
+    for (int i = 0; i < n_ids; i++)
+        free(ids[i]);
+    for (int i = 0; i < n_tpl; i++)
+        free(tpl[i]);
+    free(ids);
+    free(tpl);
+    st = lad_status_agree(ctx, st);
+    /* The event table fixes E; every other array is checked against it before it is read. */
+    const int64_t e = n_ids;
+    if (st == LAD_OK) st = check_dims(ctx, h, "/transform/weight", e, 0);
+    if (st == LAD_OK) st = check_dims(ctx, h, "/transform/mean", e, 0);
+    if (st == LAD_OK) st = check_dims(ctx, h, "/transform/df", e, 0);
+    if (st == LAD_OK) st = lad_status_agree(ctx, lad_transform_alloc(ctx, &m->transform, (int)e));
+    if (st != LAD_OK)
+        return st;
+    m->transform.flags = flags;
+    m->transform.n_train = m->n_train;
+    st = lad_h5_read_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, e, 0, m->transform.weight);
+    if (st == LAD_OK) st = lad_h5_read_small(ctx, h, "/transform/mean", H5T_NATIVE_DOUBLE, e, 0, m->transform.mean);
+    if (st == LAD_OK) st = lad_h5_read_small(ctx, h, "/transform/df", H5T_NATIVE_INT64, e, 0, m->transform.df);
+    if (st != LAD_OK)
+        return st;
+
+    if (m->type == LAD_MODEL_TYPE_PCA) {
+        int64_t k = 0;
+        st = lad_h5_get_i64(ctx, h, "/pca", "k", &k);
+        if (st == LAD_OK && (k < 1 || k > e))
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: PCA k = %lld is outside 1..%lld", h->path, (long long)k, (long long)e);
+        st = lad_status_agree(ctx, st);
+        if (st == LAD_OK) st = check_dims(ctx, h, "/pca/eigenvalues", e, 0);
+        if (st == LAD_OK) st = check_dims(ctx, h, "/pca/components", e, k);
+        if (st == LAD_OK) st = lad_status_agree(ctx, lad_pca_alloc(ctx, &m->pca, (int)e, (int)k));
+        if (st == LAD_OK)
+            st = lad_h5_read_small(ctx, h, "/pca/eigenvalues", H5T_NATIVE_DOUBLE, e, 0, m->pca.eigenvalues);
+        if (st == LAD_OK)
+            st = lad_h5_read_small(ctx, h, "/pca/components", H5T_NATIVE_DOUBLE, e, k, m->pca.components);
+        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "alpha", &m->pca.alpha);
+        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "variance", &m->pca.variance);
+        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "threshold", &m->pca.threshold);
+    } else {
+        int64_t balanced = 0, iterations = 0, converged = 0;
+        st = check_dims(ctx, h, "/logreg/weights", e, 0);
+        if (st == LAD_OK) st = lad_status_agree(ctx, lad_logreg_alloc(ctx, &m->logreg, (int)e));
+        if (st == LAD_OK) st = lad_h5_read_small(ctx, h, "/logreg/weights", H5T_NATIVE_DOUBLE, e, 0, m->logreg.w);
+        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "bias", &m->logreg.bias);
+        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "lambda", &m->logreg.lambda);
+        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "threshold", &m->logreg.threshold);
+        if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "balanced", &balanced);
+        if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "iterations", &iterations);
+        if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "converged", &converged);
+        m->logreg.balanced = balanced != 0;
+        m->logreg.iterations = (int)iterations;
+        m->logreg.converged = converged != 0;
+    }
+    return lad_status_agree(ctx, st);
+}
+
+enum lad_status lad_model_read(struct lad_ctx *ctx, const char *path, struct lad_model *m)
+{
+    memset(m, 0, sizeof *m);
+    struct lad_h5 h;
+    enum lad_status st = lad_h5_open(ctx, path, &h);
+    if (st == LAD_OK) {
+        st = lad_status_agree(ctx, read_header(ctx, &h, m));
+        if (st == LAD_OK)
+            st = read_arrays(ctx, &h, m);
+        enum lad_status cst = lad_h5_close(ctx, &h);
+        if (st == LAD_OK)
+            st = cst;
+    }
+    /*
+     * A file that opens but lacks what a model has (an attribute, a dataset, a parsable transform) is
+     * the wrong file, not bad log input: report it as a model error, keeping the helper's message,
+     * which names the missing piece. Every rank holds the agreed message, so all convert alike.
+     */
+    if (st == LAD_ERR_INPUT || st == LAD_ERR_USAGE) {
+        char msg[LAD_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ctx->err_msg);
+        lad_ctx_clear_error(ctx);
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is not a usable logad model: %s", path, msg);
+    }
+    if (st != LAD_OK)
+        lad_model_free(m);
+    return st;
+}

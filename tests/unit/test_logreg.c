@@ -1,0 +1,194 @@
+/*
+ * test_logreg.c - logistic regression against optima known in closed form, and optimality conditions
+ * (zero gradient, label-flip symmetry) recomputed here, independently of the solver.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lad_features.h"
+#include "lad_logreg.h"
+#include "lad_transform.h"
+#include "lad_test.h"
+
+
+static void make_features(struct lad_features *f, int64_t n_rows, int n_cols, const int64_t *table)
+{
+    memset(f, 0, sizeof *f);
+    CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, f, n_rows, n_cols), LAD_OK);
+    for (int64_t i = 0; i < f->n_local; i++)
+        for (int j = 0; j < n_cols; j++)
+            f->counts[i * n_cols + j] = table[(f->row_begin + i) * n_cols + j];
+}
+
+/* Transform (raw counts unless flags say otherwise) + fit; labels indexed by global row. */
+static enum lad_status fit(int64_t n_rows, int n_cols, const int64_t *table, const int8_t *labels, unsigned flags,
+                           const struct lad_logreg_options *opt, struct lad_logreg_model *m)
+{
+    struct lad_features f;
+    struct lad_transform t = {0};
+    make_features(&f, n_rows, n_cols, table);
+    enum lad_status st = lad_transform_fit(&lad_test_ctx, &f, NULL, flags, &t);
+    if (st == LAD_OK)
+        st = lad_logreg_fit(&lad_test_ctx, &f, labels + f.row_begin, &t, opt, m);
+    lad_transform_free(&t);
+    lad_features_free(&f);
+    return st;
+}
+
+/* One binary feature: x = 0 in rows 0-2 (labels 1, 0, 0), x = 1 in rows 3-6 (labels 1, 1, 1, 0); rows 7
+ * and 8 are unlabelled (-1 and 7) with wild counts that must be ignored. */
+static const int64_t binary_x[9] = {0, 0, 0, 1, 1, 1, 1, 50, 80};
+static const int8_t binary_y[9] = {1, 0, 0, 1, 1, 1, 0, -1, 7};
+
+static void test_closed_form_unregularized(void)
+{
+    /* With lambda = 0 the fit reproduces each group's rate: sigma(b) = 1/3, sigma(w + b) = 3/4, so
+     * b = logit(1/3) = -ln 2 and w = logit(3/4) - logit(1/3) = ln 3 + ln 2 = ln 6. */
+    struct lad_logreg_model m = {0};
+    struct lad_logreg_options opt = {.lambda = 0.0, .balanced = false, .threshold = 0.5, .max_iter = 50};
+    CU_ASSERT_EQUAL_FATAL(fit(9, 1, binary_x, binary_y, 0, &opt, &m), LAD_OK);
+    CU_ASSERT_TRUE(m.converged);
+    CU_ASSERT_DOUBLE_EQUAL(m.bias, -log(2.0), 1e-10);
+    CU_ASSERT_DOUBLE_EQUAL(m.w[0], log(6.0), 1e-10);
+    CU_ASSERT_EQUAL(m.threshold, 0.5);
+    lad_logreg_free(&m);
+
+    /* Balanced weights c1 = 7/8, c0 = 7/6: weighted rates 3/11 and 9/13, so b = logit(3/11) = ln(3/8)
+     * and w = logit(9/13) - ln(3/8) = ln(9/4) - ln(3/8) = ln 6 (class weights only move the bias). */
+    opt.balanced = true;
+    CU_ASSERT_EQUAL_FATAL(fit(9, 1, binary_x, binary_y, 0, &opt, &m), LAD_OK);
+    CU_ASSERT_TRUE(m.balanced);
+    CU_ASSERT_DOUBLE_EQUAL(m.bias, log(3.0 / 8.0), 1e-10);
+    CU_ASSERT_DOUBLE_EQUAL(m.w[0], log(6.0), 1e-10);
+    lad_logreg_free(&m);
+}
+
+/* Twelve rows of three events, not separable. */
+static const int64_t noisy_x[12][3] = {{0, 1, 2}, {1, 0, 3}, {2, 2, 0}, {0, 3, 1}, {4, 1, 0}, {3, 0, 0},
+                                       {1, 1, 1}, {0, 0, 4}, {5, 2, 1}, {2, 3, 3}, {0, 2, 0}, {3, 3, 2}};
+static const int8_t noisy_y[12] = {0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1};
+
+/* The gradient of the objective at the fitted model, recomputed from its definition:
+ * g_w = (1/N) sum (p_i - y_i) x_i + lambda w, g_b = (1/N) sum (p_i - y_i). Returns max |g|. */
+static double gradient_norm(const struct lad_logreg_model *m, int n_rows, int n_cols, const int64_t *x,
+                            const int8_t *y, bool flip)
+{
+    double g[4] = {0, 0, 0, 0};
+    for (int i = 0; i < n_rows; i++) {
+        double z = m->bias;
+        for (int j = 0; j < n_cols; j++)
+            z += m->w[j] * (double)x[i * n_cols + j];
+        double r = 1.0 / (1.0 + exp(-z)) - (flip ? 1 - y[i] : y[i]);
+        for (int j = 0; j < n_cols; j++)
+            g[j] += r * (double)x[i * n_cols + j] / n_rows;
+        g[n_cols] += r / n_rows;
+    }
+    double worst = 0.0;
+    for (int j = 0; j <= n_cols; j++) {
+        double gj = g[j] + (j < n_cols ? m->lambda * m->w[j] : 0.0);
+        worst = fmax(worst, fabs(gj));
+    }
+    return worst;
+}
+
+static void test_regularized_optimality_and_symmetry(void)
+{
+    struct lad_logreg_model m = {0}, mf = {0};
+    struct lad_logreg_options opt = {.lambda = 0.1, .balanced = false, .threshold = 0.5, .max_iter = 50};
+    CU_ASSERT_EQUAL_FATAL(fit(12, 3, &noisy_x[0][0], noisy_y, 0, &opt, &m), LAD_OK);
+    CU_ASSERT_TRUE(m.converged);
+    CU_ASSERT_TRUE(m.iterations >= 1 && m.iterations <= 20);
+    CU_ASSERT_TRUE(gradient_norm(&m, 12, 3, &noisy_x[0][0], noisy_y, false) < 1e-12);
+
+    /* Flipping every label: the loss satisfies l(z, y) = l(-z, 1 - y) and the penalty is even, so the
+     * optimum is exactly (-w, -b). */
+    int8_t flipped[12];
+    for (int i = 0; i < 12; i++)
+        flipped[i] = (int8_t)(1 - noisy_y[i]);
+    CU_ASSERT_EQUAL_FATAL(fit(12, 3, &noisy_x[0][0], flipped, 0, &opt, &mf), LAD_OK);
+    CU_ASSERT_DOUBLE_EQUAL(mf.bias, -m.bias, 1e-10);
+    for (int j = 0; j < 3; j++)
+        CU_ASSERT_DOUBLE_EQUAL(mf.w[j], -m.w[j], 1e-10);
+    CU_ASSERT_TRUE(gradient_norm(&mf, 12, 3, &noisy_x[0][0], noisy_y, true) < 1e-12);
+    lad_logreg_free(&m);
+    lad_logreg_free(&mf);
+}
+
+static void test_separable(void)
+{
+    /* Counts 0-2 are normal, 5-7 anomalous: separable. With lambda > 0 the optimum is finite, Newton
+     * converges, the gradient vanishes and every row is classified right. */
+    static const int64_t x[6] = {0, 1, 2, 5, 6, 7};
+    static const int8_t y[6] = {0, 0, 0, 1, 1, 1};
+    struct lad_logreg_model m = {0};
+    struct lad_logreg_options opt = {.lambda = 1e-2, .balanced = false, .threshold = 0.5, .max_iter = 50};
+    CU_ASSERT_EQUAL_FATAL(fit(6, 1, x, y, 0, &opt, &m), LAD_OK);
+    CU_ASSERT_TRUE(m.converged);
+    CU_ASSERT_TRUE(gradient_norm(&m, 6, 1, x, y, false) < 1e-12);
+    for (int i = 0; i < 6; i++) {
+        double v = (double)x[i];
+        CU_ASSERT_EQUAL(lad_logreg_score(&m, &v, NULL, 0) > 0.5, y[i] == 1);
+    }
+    /* The decision boundary sits midway by symmetry of the data: w * 3.5 + b = 0. */
+    CU_ASSERT_DOUBLE_EQUAL(m.w[0] * 3.5 + m.bias, 0.0, 1e-10);
+    lad_logreg_free(&m);
+
+    /* With lambda = 0 there is no optimum (the loss falls by about e per step towards 0): after 30 steps
+     * the fit stops, unconverged, without failing, and still separates the rows. */
+    opt.lambda = 0.0;
+    opt.max_iter = 30;
+    lad_test_ctx.log_level = 0;
+    CU_ASSERT_EQUAL_FATAL(fit(6, 1, x, y, 0, &opt, &m), LAD_OK);
+    lad_test_ctx.log_level = 1;
+    CU_ASSERT_FALSE(m.converged);
+    CU_ASSERT_EQUAL(m.iterations, 30);
+    CU_ASSERT_TRUE(isfinite(m.w[0]) && m.w[0] > 0);
+    for (int i = 0; i < 6; i++) {
+        double v = (double)x[i];
+        CU_ASSERT_EQUAL(lad_logreg_score(&m, &v, NULL, 0) > 0.5, y[i] == 1);
+    }
+    lad_logreg_free(&m);
+}
+
+static void test_one_class_is_label_error(void)
+{
+    static const int8_t y[9] = {0, 0, 0, 0, 0, 0, 0, -1, -1};
+    struct lad_logreg_model m = {0};
+    struct lad_logreg_options opt = {.lambda = 1e-2, .threshold = 0.5, .max_iter = 50};
+    CU_ASSERT_EQUAL(fit(9, 1, binary_x, y, 0, &opt, &m), LAD_ERR_LABELS);
+    CU_ASSERT_PTR_NULL(m.w);
+    lad_ctx_clear_error(&lad_test_ctx);
+}
+
+static void test_score_and_contributors(void)
+{
+    double w[3] = {1.0, -2.0, 0.5};
+    struct lad_logreg_model m = {.n = 3, .w = w, .bias = 0.1};
+    const double y[3] = {1.0, 1.0, 2.0};
+    int top[4];
+    /* z = 1 - 2 + 1 + 0.1 = 0.1; contributions {1, -2, 1}. */
+    CU_ASSERT_DOUBLE_EQUAL(lad_logreg_score(&m, y, top, 4), 1.0 / (1.0 + exp(-0.1)), 1e-15);
+    CU_ASSERT_EQUAL(top[0], 0);
+    CU_ASSERT_EQUAL(top[1], 2);
+    CU_ASSERT_EQUAL(top[2], 1);
+    CU_ASSERT_EQUAL(top[3], -1);
+    /* Extreme margins stay finite and in [0, 1]. */
+    const double big[3] = {1e6, 0, 0}, small[3] = {-1e6, 0, 0};
+    CU_ASSERT_EQUAL(lad_logreg_score(&m, big, NULL, 0), 1.0);
+    CU_ASSERT_EQUAL(lad_logreg_score(&m, small, NULL, 0), 0.0);
+}
+
+static CU_TestInfo tests[] = {
+    {"lambda 0: closed-form optimum, plain and balanced", test_closed_form_unregularized},
+    {"lambda > 0: zero gradient, label-flip symmetry", test_regularized_optimality_and_symmetry},
+    {"separable data converges with lambda > 0", test_separable},
+    {"one class only is a label error", test_one_class_is_label_error},
+    {"score and contributors", test_score_and_contributors},
+    CU_TEST_INFO_NULL,
+};
+static CU_SuiteInfo suites[] = {{"logreg", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+
+int main(int argc, char **argv)
+{
+    return lad_test_main(argc, argv, suites);
+}

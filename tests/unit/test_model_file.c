@@ -1,0 +1,278 @@
+/*
+ * test_model_file.c - model files: exact round trips of both kinds, and clear LAD_ERR_MODEL errors for
+ * files that are not models, other format versions and tampered dimensions.
+ */
+#include <hdf5.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lad_featfile.h"
+#include "lad_mem.h"
+#include "lad_model_file.h"
+#include "lad_outfile.h"
+#include "lad_test.h"
+
+#define PCA_PATH "test_model_file_pca.h5"
+#define LR_PATH "test_model_file_logreg.h5"
+#define FEAT_PATH "test_model_file_features.h5"
+#define TEXT_PATH "test_model_file_text.h5"
+
+/* A model of three events with distinct, exactly representable values everywhere. */
+static void make_model(struct lad_model *m, enum lad_model_type type)
+{
+    struct lad_ctx *ctx = &lad_test_ctx;
+    memset(m, 0, sizeof *m);
+    m->type = type;
+    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &m->events, "E1", "Receiving block <*> src: <*>"), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &m->events, "E2", "PacketResponder <*> terminating"), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &m->events, "E3", "<unmatched>"), LAD_OK);
+    m->session_kind = LAD_SESSION_BLOCK;
+    m->event_source = lad_strdup("templates:HDFS_templates.csv");
+    m->options = lad_strdup("variance=0.95 alpha=0.001");
+    m->n_train = 42;
+    m->fingerprint = 0xfedcba9876543210ULL;
+    CU_ASSERT_EQUAL_FATAL(lad_transform_alloc(ctx, &m->transform, 3), LAD_OK);
+    m->transform.flags = LAD_TF_TFIDF | LAD_TF_CENTER;
+    m->transform.n_train = 42;
+    for (int j = 0; j < 3; j++) {
+        m->transform.df[j] = 10 + j;
+        m->transform.weight[j] = 1.25 + j;
+        m->transform.mean[j] = -0.5 * j;
+    }
+    if (type == LAD_MODEL_TYPE_PCA) {
+        CU_ASSERT_EQUAL_FATAL(lad_pca_alloc(ctx, &m->pca, 3, 2), LAD_OK);
+        m->pca.alpha = 0.001;
+        m->pca.variance = 0.875;
+        m->pca.threshold = 3.5;
+        for (int j = 0; j < 3; j++)
+            m->pca.eigenvalues[j] = 4.0 / (j + 1);
+        for (int j = 0; j < 6; j++)
+            m->pca.components[j] = 0.125 * (j + 1);
+    } else {
+        CU_ASSERT_EQUAL_FATAL(lad_logreg_alloc(ctx, &m->logreg, 3), LAD_OK);
+        m->logreg.w[0] = 1.5;
+        m->logreg.w[1] = -2.25;
+        m->logreg.w[2] = 0.0625;
+        m->logreg.bias = -3.75;
+        m->logreg.lambda = 0.01;
+        m->logreg.threshold = 0.5;
+        m->logreg.balanced = true;
+        m->logreg.iterations = 7;
+        m->logreg.converged = true;
+    }
+}
+
+static void assert_common_equal(const struct lad_model *a, const struct lad_model *b)
+{
+    CU_ASSERT_EQUAL(a->type, b->type);
+    CU_ASSERT_EQUAL_FATAL(a->events.n, b->events.n);
+    for (int j = 0; j < a->events.n; j++) {
+        CU_ASSERT_STRING_EQUAL(a->events.ids[j], b->events.ids[j]);
+        CU_ASSERT_STRING_EQUAL(a->events.templates[j], b->events.templates[j]);
+    }
+    CU_ASSERT_EQUAL(a->session_kind, b->session_kind);
+    CU_ASSERT_STRING_EQUAL(a->event_source, b->event_source);
+    CU_ASSERT_STRING_EQUAL(a->options, b->options);
+    CU_ASSERT_EQUAL(a->n_train, b->n_train);
+    CU_ASSERT_EQUAL(a->fingerprint, b->fingerprint);
+    CU_ASSERT_EQUAL(a->transform.flags, b->transform.flags);
+    CU_ASSERT_EQUAL(a->transform.n, b->transform.n);
+    CU_ASSERT_EQUAL(b->transform.n_train, 42);
+    for (int j = 0; j < a->transform.n; j++) {
+        CU_ASSERT_EQUAL(a->transform.df[j], b->transform.df[j]);
+        CU_ASSERT_EQUAL(a->transform.weight[j], b->transform.weight[j]);
+        CU_ASSERT_EQUAL(a->transform.mean[j], b->transform.mean[j]);
+    }
+}
+
+static void test_round_trip_pca(void)
+{
+    struct lad_model m, r;
+    make_model(&m, LAD_MODEL_TYPE_PCA);
+    CU_ASSERT_EQUAL_FATAL(lad_model_write(&lad_test_ctx, PCA_PATH, &m), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_model_read(&lad_test_ctx, PCA_PATH, &r), LAD_OK);
+    assert_common_equal(&m, &r);
+    CU_ASSERT_EQUAL(r.pca.n, 3);
+    CU_ASSERT_EQUAL_FATAL(r.pca.k, 2);
+    CU_ASSERT_EQUAL(r.pca.alpha, 0.001);
+    CU_ASSERT_EQUAL(r.pca.variance, 0.875);
+    CU_ASSERT_EQUAL(r.pca.threshold, 3.5);
+    CU_ASSERT_EQUAL(memcmp(r.pca.eigenvalues, m.pca.eigenvalues, 3 * sizeof(double)), 0);
+    CU_ASSERT_EQUAL(memcmp(r.pca.components, m.pca.components, 6 * sizeof(double)), 0);
+    CU_ASSERT_PTR_NULL(r.logreg.w);
+    lad_model_free(&r);
+    lad_model_free(&m);
+}
+
+static void test_round_trip_logreg(void)
+{
+    struct lad_model m, r;
+    make_model(&m, LAD_MODEL_TYPE_LOGREG);
+    CU_ASSERT_EQUAL_FATAL(lad_model_write(&lad_test_ctx, LR_PATH, &m), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_model_read(&lad_test_ctx, LR_PATH, &r), LAD_OK);
+    assert_common_equal(&m, &r);
+    CU_ASSERT_EQUAL_FATAL(r.logreg.n, 3);
+    CU_ASSERT_EQUAL(memcmp(r.logreg.w, m.logreg.w, 3 * sizeof(double)), 0);
+    CU_ASSERT_EQUAL(r.logreg.bias, -3.75);
+    CU_ASSERT_EQUAL(r.logreg.lambda, 0.01);
+    CU_ASSERT_EQUAL(r.logreg.threshold, 0.5);
+    CU_ASSERT_TRUE(r.logreg.balanced);
+    CU_ASSERT_EQUAL(r.logreg.iterations, 7);
+    CU_ASSERT_TRUE(r.logreg.converged);
+    CU_ASSERT_PTR_NULL(r.pca.eigenvalues);
+    lad_model_free(&r);
+    lad_model_free(&m);
+    unlink(LR_PATH);
+}
+
+/* Reads path expecting `want`, with a message that contains `needle`. */
+static void expect_read_error(const char *path, enum lad_status want, const char *needle)
+{
+    struct lad_model r;
+    lad_ctx_clear_error(&lad_test_ctx);
+    CU_ASSERT_EQUAL(lad_model_read(&lad_test_ctx, path, &r), want);
+    CU_ASSERT_EQUAL(lad_test_ctx.err_status, want);
+    if (strstr(lad_test_ctx.err_msg, needle) == NULL) {
+        fprintf(stderr, "\nmessage '%s' lacks '%s'\n", lad_test_ctx.err_msg, needle);
+        CU_FAIL("error message does not name the problem");
+    }
+    CU_ASSERT_PTR_NULL(r.events.ids);
+    lad_ctx_clear_error(&lad_test_ctx);
+}
+
+static void test_features_file_is_not_a_model(void)
+{
+    struct lad_features f;
+    memset(&f, 0, sizeof f);
+    CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, &f, 2, 1), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_events_add(&lad_test_ctx, &f.events, "E1", "x"), LAD_OK);
+    f.event_source = lad_strdup("mined");
+    for (int64_t i = 0; i < f.n_local; i++)
+        f.keys[i] = f.row_begin + i;
+    CU_ASSERT_EQUAL_FATAL(lad_featfile_write(&lad_test_ctx, FEAT_PATH, &f), LAD_OK);
+    lad_features_free(&f);
+    expect_read_error(FEAT_PATH, LAD_ERR_MODEL, "logad-features");
+    unlink(FEAT_PATH);
+
+    if (lad_test_ctx.rank == 0) {
+        FILE *fp = fopen(TEXT_PATH, "w");
+        fputs("EventId,EventTemplate\n", fp);
+        fclose(fp);
+    }
+    MPI_Barrier(lad_test_ctx.comm);
+    expect_read_error(TEXT_PATH, LAD_ERR_MODEL, "not an HDF5 file");
+    unlink(TEXT_PATH);
+    expect_read_error("no_such_dir/no_such_model.h5", LAD_ERR_IO, "no_such_model.h5");
+}
+
+/* Rank 0 rewrites one int64 attribute of the written PCA model (serial HDF5, default driver). */
+static void tamper_attr(const char *obj, const char *name, int64_t value)
+{
+    if (lad_test_ctx.rank == 0) {
+        hid_t file = H5Fopen(PCA_PATH, H5F_ACC_RDWR, H5P_DEFAULT);
+        CU_ASSERT_TRUE_FATAL(file >= 0);
+        /* Through the object: HDF5 1.10's H5Awrite fails on attributes opened by path from the file. */
+        hid_t o = H5Oopen(file, obj, H5P_DEFAULT);
+        hid_t attr = o >= 0 ? H5Aopen(o, name, H5P_DEFAULT) : H5I_INVALID_HID;
+        CU_ASSERT_TRUE(attr >= 0 && H5Awrite(attr, H5T_NATIVE_INT64, &value) >= 0);
+        H5Aclose(attr);
+        H5Oclose(o);
+        CU_ASSERT_TRUE(H5Fclose(file) >= 0);
+    }
+    MPI_Barrier(lad_test_ctx.comm);
+}
+
+static void test_tampered_pca_model(void)
+{
+    struct lad_model m;
+    make_model(&m, LAD_MODEL_TYPE_PCA);
+
+    /* k = 3 while /pca/components is still 3 x 2. */
+    CU_ASSERT_EQUAL_FATAL(lad_model_write(&lad_test_ctx, PCA_PATH, &m), LAD_OK);
+    tamper_attr("/pca", "k", 3);
+    expect_read_error(PCA_PATH, LAD_ERR_MODEL, "/pca/components");
+
+    /* k outside 1..E. */
+    tamper_attr("/pca", "k", 0);
+    expect_read_error(PCA_PATH, LAD_ERR_MODEL, "k = 0");
+
+    /* /transform/mean shortened to 2 entries for 3 events. */
+    CU_ASSERT_EQUAL_FATAL(lad_model_write(&lad_test_ctx, PCA_PATH, &m), LAD_OK);
+    if (lad_test_ctx.rank == 0) {
+        hid_t file = H5Fopen(PCA_PATH, H5F_ACC_RDWR, H5P_DEFAULT);
+        hsize_t two = 2;
+        double v[2] = {0, 0};
+        CU_ASSERT_TRUE(H5Ldelete(file, "/transform/mean", H5P_DEFAULT) >= 0);
+        hid_t space = H5Screate_simple(1, &two, NULL);
+        hid_t dset = H5Dcreate2(file, "/transform/mean", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        CU_ASSERT_TRUE(dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+        H5Dclose(dset);
+        H5Sclose(space);
+        H5Fclose(file);
+    }
+    MPI_Barrier(lad_test_ctx.comm);
+    expect_read_error(PCA_PATH, LAD_ERR_MODEL, "/transform/mean");
+
+    /* A future format version. */
+    CU_ASSERT_EQUAL_FATAL(lad_model_write(&lad_test_ctx, PCA_PATH, &m), LAD_OK);
+    tamper_attr("/", "format_version", 99);
+    expect_read_error(PCA_PATH, LAD_ERR_MODEL, "version 99");
+    unlink(PCA_PATH);
+
+    /* An inconsistent model is refused before anything is written. */
+    m.pca.k = 4;
+    lad_ctx_clear_error(&lad_test_ctx);
+    CU_ASSERT_EQUAL(lad_model_write(&lad_test_ctx, PCA_PATH, &m), LAD_ERR_MODEL);
+    CU_ASSERT_FALSE(lad_path_exists(PCA_PATH));
+    lad_ctx_clear_error(&lad_test_ctx);
+    m.pca.k = 2;
+    lad_model_free(&m);
+}
+
+static void test_fingerprint(void)
+{
+    /* Five rows; the fingerprint of rows {0, 1, 3, 4} selected by `use` equals that of a matrix holding
+     * only those rows, and it changes with any count. */
+    static const int64_t keys[5] = {11, 12, 13, 14, 15};
+    static const int64_t counts[5][2] = {{1, 0}, {2, 3}, {9, 9}, {0, 4}, {5, 5}};
+    static const uint8_t use[5] = {1, 1, 0, 1, 1};
+    struct lad_features f, g;
+    memset(&f, 0, sizeof f);
+    memset(&g, 0, sizeof g);
+    CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, &f, 5, 2), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, &g, 4, 2), LAD_OK);
+    for (int64_t i = 0; i < f.n_local; i++) {
+        f.keys[i] = keys[f.row_begin + i];
+        memcpy(f.counts + i * 2, counts[f.row_begin + i], sizeof counts[0]);
+    }
+    static const int kept[4] = {0, 1, 3, 4};
+    for (int64_t i = 0; i < g.n_local; i++) {
+        g.keys[i] = keys[kept[g.row_begin + i]];
+        memcpy(g.counts + i * 2, counts[kept[g.row_begin + i]], sizeof counts[0]);
+    }
+    uint64_t a = lad_model_fingerprint(&lad_test_ctx, &f, use + f.row_begin);
+    CU_ASSERT_EQUAL(a, lad_model_fingerprint(&lad_test_ctx, &g, NULL));
+    CU_ASSERT_NOT_EQUAL(a, lad_model_fingerprint(&lad_test_ctx, &f, NULL));
+    if (g.n_local > 0)
+        g.counts[0]++;
+    uint64_t changed = lad_model_fingerprint(&lad_test_ctx, &g, NULL);
+    CU_ASSERT_NOT_EQUAL(a, changed);
+    lad_features_free(&f);
+    lad_features_free(&g);
+}
+
+static CU_TestInfo tests[] = {
+    {"PCA model round trip", test_round_trip_pca},
+    {"logistic model round trip", test_round_trip_logreg},
+    {"features.h5 or text as a model: LAD_ERR_MODEL", test_features_file_is_not_a_model},
+    {"tampered dimensions and version: LAD_ERR_MODEL", test_tampered_pca_model},
+    {"fingerprint of selected rows", test_fingerprint},
+    CU_TEST_INFO_NULL,
+};
+static CU_SuiteInfo suites[] = {{"model_file", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+
+int main(int argc, char **argv)
+{
+    return lad_test_main(argc, argv, suites);
+}
