@@ -18,12 +18,9 @@ struct lad_ctx;
 struct lad_features;
 struct lad_transform;
 
-/* Defaults: TF-IDF weighting (raw counts work as well; centering is a no-op since the bias is not
- * regularized), lambda 1e-2, probability threshold 0.5, at most 50 Newton steps. */
+/* The transform logistic regression is trained with unless told otherwise (centering would change
+ * nothing: the bias is not regularized). The numeric defaults are the CLI's. */
 #define LAD_LOGREG_DEFAULT_TRANSFORM "tfidf"
-#define LAD_LOGREG_DEFAULT_LAMBDA 1e-2
-#define LAD_LOGREG_DEFAULT_THRESHOLD 0.5
-#define LAD_LOGREG_DEFAULT_MAX_ITER 50
 
 struct lad_logreg_options {
     double lambda;      /* L2 strength (per training row: the objective is the mean loss + lambda/2 |w|^2) */

@@ -13,11 +13,10 @@ struct lad_ctx;
 struct lad_features;
 struct lad_transform;
 
-/* Defaults (HDFS-like counts; measured with numpy): TF-IDF weighting with centering, 95% explained
- * variance, alpha 0.001. */
+/* The transform PCA is trained with unless told otherwise: smoothed TF-IDF with centering, which keeps
+ * the common events in the normal subspace (plain idf gives them weight ~0) and makes rare events stand
+ * out in the residual. The numeric defaults (variance 0.95, alpha 0.001) are the CLI's. */
 #define LAD_PCA_DEFAULT_TRANSFORM "tfidf,center"
-#define LAD_PCA_DEFAULT_VARIANCE 0.95
-#define LAD_PCA_DEFAULT_ALPHA 0.001
 
 struct lad_pca_options {
     double variance; /* explained variance that fixes k (used when k == 0) */

@@ -22,10 +22,6 @@
 #include "lad_verdict.h"
 #include "stages_internal.h"
 
-/* Transforms each model works best with on HDFS counts (measured: see README, "Models"). */
-#define PCA_DEFAULT_TRANSFORM "tfidf,center"
-#define LOGREG_DEFAULT_TRANSFORM "tfidf"
-
 enum lad_status lad__events_copy(struct lad_ctx *ctx, const struct lad_events *src, struct lad_events *dst)
 {
     memset(dst, 0, sizeof *dst);
@@ -82,7 +78,7 @@ enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *
     m->type = type;
     unsigned flags = 0;
     const char *spec = o->transform ? o->transform
-                                    : type == LAD_MODEL_TYPE_PCA ? PCA_DEFAULT_TRANSFORM : LOGREG_DEFAULT_TRANSFORM;
+                                    : type == LAD_MODEL_TYPE_PCA ? LAD_PCA_DEFAULT_TRANSFORM : LAD_LOGREG_DEFAULT_TRANSFORM;
     enum lad_status st = lad_transform_parse(ctx, spec, &flags);
     if (st == LAD_OK && type == LAD_MODEL_TYPE_LOGREG && label == NULL)
         st = lad_fail(ctx, LAD_ERR_USAGE, "logreg needs labels: give --labels CSV");
