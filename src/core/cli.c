@@ -89,7 +89,7 @@ static const struct option_spec option_table[] = {
      "explained variance kept by the PCA normal subspace (default 0.95)"},
     {"pca-k", 0, ARG_INT, OFF(pca_k), C_TRN | C_RUN, "K", "PCA normal-subspace dimension (overrides --pca-variance)"},
     {"pca-alpha", 0, ARG_DBL, OFF(pca_alpha), C_TRN | C_RUN, "A", "Q-statistic significance level (default 0.001)"},
-    {"lr-lambda", 0, ARG_DBL, OFF(lr_lambda), C_TRN | C_RUN, "X", "L2 regularization strength (default 1e-2)"},
+    {"lr-lambda", 0, ARG_DBL, OFF(lr_lambda), C_TRN | C_RUN, "X", "L2 strength on the mean log-loss (default 1e-5)"},
     {"lr-class-weight", 0, ARG_STR, OFF(lr_class_weight), C_TRN | C_RUN, "W", "none or balanced (default none)"},
     {"lr-threshold", 0, ARG_DBL, OFF(lr_threshold), C_TRN | C_RUN, "P",
      "anomaly probability above which a block is flagged (default 0.5)"},
@@ -157,7 +157,7 @@ void lad_options_defaults(struct lad_options *o)
     o->drain_max_children = 100;
     o->pca_variance = 0.95;
     o->pca_alpha = 0.001;
-    o->lr_lambda = 1e-2;
+    o->lr_lambda = 1e-5;
     o->lr_class_weight = "none";
     o->lr_threshold = 0.5;
     o->lr_max_iter = 50;
