@@ -26,35 +26,11 @@
 #include "lad_ctx.h"
 #include "lad_features.h"
 #include "lad_mem.h"
-
-/* BLACS, ScaLAPACK and PBLAS ship no C header on Debian: the prototypes are declared here (STACK.md).
- * Fortran CHARACTER arguments are passed without their hidden lengths, which gfortran tolerates for
- * single-character flags. */
-extern int Csys2blacs_handle(MPI_Comm comm);
-extern void Cfree_blacs_system_handle(int handle);
-extern void Cblacs_gridinit(int *context, const char *order, int nprow, int npcol);
-extern void Cblacs_gridinfo(int context, int *nprow, int *npcol, int *myrow, int *mycol);
-extern void Cblacs_gridexit(int context);
-extern int numroc_(const int *n, const int *nb, const int *iproc, const int *isrcproc, const int *nprocs);
-extern void descinit_(int *desc, const int *m, const int *n, const int *mb, const int *nb, const int *irsrc,
-                      const int *icsrc, const int *ictxt, const int *lld, int *info);
-extern void Cpdgemr2d(int m, int n, double *a, int ia, int ja, int *desca, double *b, int ib, int jb, int *descb,
-                      int gcontext);
-extern void pdsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
-                    const double *a, const int *ia, const int *ja, const int *desca, const double *beta, double *c,
-                    const int *ic, const int *jc, const int *descc);
-extern void pdsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *ia, const int *ja,
-                     const int *desca, double *w, double *z, const int *iz, const int *jz, const int *descz,
-                     double *work, const int *lwork, int *iwork, const int *liwork, int *info);
-
-#define DEFAULT_NB 64
-#define DESC_CTXT 1 /* index of the context in a ScaLAPACK descriptor */
-#define DESC_LLD 8  /* index of the local leading dimension */
-#define MAX_REPLICATED_N 46340 /* n * n still fits an int count */
+#include "distmat_internal.h"
 
 /* The most nearly square nprow x npcol <= size with nprow <= npcol: 4 -> 2x2, 7 -> 2x3 (one rank idle),
  * 3 -> 1x3. Square grids balance the row and column broadcasts inside PBLAS. */
-static void square_shape(int size, int *nprow, int *npcol)
+void lad__square_shape(int size, int *nprow, int *npcol)
 {
     int r = (int)sqrt((double)size);
     while (r > 1 && r * r > size)
@@ -70,7 +46,7 @@ static void square_shape(int size, int *nprow, int *npcol)
  * Cblacs_gridinit is collective over the system handle's communicator, so every rank calls it, also
  * the ones left out, which get context -1 and coordinates -1.
  */
-static void grid_create(struct lad_ctx *ctx, int nprow, int npcol, struct lad_blacs_grid *g)
+void lad__grid_create(struct lad_ctx *ctx, int nprow, int npcol, struct lad_blacs_grid *g)
 {
     int handle = Csys2blacs_handle(ctx->comm);
     int context = handle;
@@ -89,7 +65,7 @@ static void grid_create(struct lad_ctx *ctx, int nprow, int npcol, struct lad_bl
     }
 }
 
-static void grid_free(struct lad_blacs_grid *g)
+void lad__grid_free(struct lad_blacs_grid *g)
 {
     /* Only members may exit a grid; BLACS complains about a context it never gave out. */
     if (g->context >= 0)
@@ -97,14 +73,14 @@ static void grid_free(struct lad_blacs_grid *g)
     g->context = -1;
 }
 
-static bool in_grid(const struct lad_blacs_grid *g)
+bool lad__in_grid(const struct lad_blacs_grid *g)
 {
     return g->context >= 0;
 }
 
 /* Global index of local index l in a block-cyclic dimension with block nb over np processes (ScaLAPACK's
  * INDXL2G with source process 0), in int64 so that large row counts cannot overflow. */
-static int64_t local_to_global(int64_t l, int nb, int p, int np)
+int64_t lad__local_to_global(int64_t l, int nb, int p, int np)
 {
     return ((l / nb) * np + p) * nb + l % nb;
 }
@@ -113,13 +89,13 @@ static int64_t local_to_global(int64_t l, int nb, int p, int np)
  * Local. A descriptor for an m x n matrix with mb x nb blocks on grid g, and the local piece's size.
  * Ranks outside the grid get a descriptor whose context is -1: the convention Cpdgemr2d understands.
  */
-static enum lad_status make_desc(struct lad_ctx *ctx, const struct lad_blacs_grid *g, int m, int n, int mb, int nb,
+enum lad_status lad__make_desc(struct lad_ctx *ctx, const struct lad_blacs_grid *g, int m, int n, int mb, int nb,
                                  int *desc, int *local_rows, int *local_cols)
 {
     memset(desc, 0, 9 * sizeof *desc);
     desc[DESC_CTXT] = -1;
     *local_rows = *local_cols = 0;
-    if (!in_grid(g))
+    if (!lad__in_grid(g))
         return LAD_OK;
     int zero = 0, info = 0;
     *local_rows = numroc_(&m, &mb, &g->myrow, &zero, &g->nprow);
@@ -129,6 +105,23 @@ static enum lad_status make_desc(struct lad_ctx *ctx, const struct lad_blacs_gri
     if (info != 0)
         return lad_fail(ctx, LAD_ERR_NUMERIC, "ScaLAPACK descinit failed (info %d) for a %d x %d matrix", info, m, n);
     return LAD_OK;
+}
+
+/*
+ * Writes the entries of a distributed n x n matrix that this rank owns into the replicated row-major
+ * array full (zero elsewhere); upper_only keeps gi <= gj, for a triangle that PBLAS filled alone.
+ */
+void lad__scatter_local(const struct lad_blacs_grid *g, int n, int nb, const double *a, int lld, int local_rows,
+                          int local_cols, bool upper_only, double *full)
+{
+    for (int lj = 0; lj < local_cols; lj++) {
+        int64_t gj = lad__local_to_global(lj, nb, g->mycol, g->npcol);
+        for (int li = 0; li < local_rows; li++) {
+            int64_t gi = lad__local_to_global(li, nb, g->myrow, g->nprow);
+            if (!upper_only || gi <= gj)
+                full[gi * n + gj] = a[(size_t)lj * (size_t)lld + (size_t)li];
+        }
+    }
 }
 
 static double phi(int64_t x, bool log_counts)
@@ -273,12 +266,12 @@ enum lad_status lad_distmat_create(struct lad_ctx *ctx, const struct lad_feature
     /* The size x 1 grid describes the compact layout (one column block of width n); the square grid
      * receives. Both contexts come from the same communicator, so every rank builds both. */
     int nprow, npcol, desc1[9], r1, c1;
-    grid_create(ctx, ctx->size, 1, &g1);
-    square_shape(ctx->size, &nprow, &npcol);
-    grid_create(ctx, nprow, npcol, &z->grid);
-    st = make_desc(ctx, &g1, (int)m, n, (int)mb1, n, desc1, &r1, &c1);
+    lad__grid_create(ctx, ctx->size, 1, &g1);
+    lad__square_shape(ctx->size, &nprow, &npcol);
+    lad__grid_create(ctx, nprow, npcol, &z->grid);
+    st = lad__make_desc(ctx, &g1, (int)m, n, (int)mb1, n, desc1, &r1, &c1);
     if (st == LAD_OK)
-        st = make_desc(ctx, &z->grid, (int)m, n, nb, nb, z->desc, &z->local_rows, &z->local_cols);
+        st = lad__make_desc(ctx, &z->grid, (int)m, n, nb, nb, z->desc, &z->local_rows, &z->local_cols);
     /* numroc must agree with the layout compact_rows built, or the data would be misread. */
     if (st == LAD_OK && r1 != rows1)
         st = lad_fail(ctx, LAD_ERR_INTERNAL, "row-block layout mismatch: %d rows vs %lld", r1, (long long)rows1);
@@ -295,7 +288,7 @@ enum lad_status lad_distmat_create(struct lad_ctx *ctx, const struct lad_feature
         Cpdgemr2d((int)m, n, a1, 1, 1, desc1, z->a, 1, 1, z->desc, g1.context);
 
 out_free:
-    grid_free(&g1);
+    lad__grid_free(&g1);
     lad_free(&a1);
     lad_free(&sel);
     if (st != LAD_OK)
@@ -309,25 +302,8 @@ void lad_distmat_free(struct lad_distmat *z)
     if (z == NULL)
         return;
     lad_free(&z->a);
-    grid_free(&z->grid);
+    lad__grid_free(&z->grid);
     z->local_rows = z->local_cols = 0;
-}
-
-/*
- * Writes the entries of a distributed n x n matrix that this rank owns into the replicated row-major
- * array full (zero elsewhere); upper_only keeps gi <= gj, for a triangle that PBLAS filled alone.
- */
-static void scatter_local(const struct lad_blacs_grid *g, int n, int nb, const double *a, int lld, int local_rows,
-                          int local_cols, bool upper_only, double *full)
-{
-    for (int lj = 0; lj < local_cols; lj++) {
-        int64_t gj = local_to_global(lj, nb, g->mycol, g->npcol);
-        for (int li = 0; li < local_rows; li++) {
-            int64_t gi = local_to_global(li, nb, g->myrow, g->nprow);
-            if (!upper_only || gi <= gj)
-                full[gi * n + gj] = a[(size_t)lj * (size_t)lld + (size_t)li];
-        }
-    }
 }
 
 /*
@@ -348,8 +324,8 @@ enum lad_status lad_distmat_gram(struct lad_ctx *ctx, const struct lad_distmat *
         return lad_fail(ctx, LAD_ERR_INPUT, "%d events: too many for a replicated %d x %d Gram matrix", n, n, n);
 
     /* C has the same square blocks on the same grid as Z, which is what pdsyrk expects of its operands. */
-    enum lad_status st = make_desc(ctx, &z->grid, n, n, z->nb, z->nb, descc, &cr, &cc);
-    if (st == LAD_OK && in_grid(&z->grid)) {
+    enum lad_status st = lad__make_desc(ctx, &z->grid, n, n, z->nb, z->nb, descc, &cr, &cc);
+    if (st == LAD_OK && lad__in_grid(&z->grid)) {
         c = lad_calloc_array((size_t)(cr > 1 ? cr : 1) * (size_t)(cc > 0 ? cc : 1), sizeof *c);
         if (c == NULL)
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the Gram matrix");
@@ -361,11 +337,11 @@ enum lad_status lad_distmat_gram(struct lad_ctx *ctx, const struct lad_distmat *
     /* C = Z^T Z, upper triangle. With integer entries every partial sum of products is an integer; as
      * long as those stay below 2^53 (e.g. counts below 2^26 and G's diagonal below 2^53), every
      * floating-point addition is exact, so G is exact whatever the grid and the summation order. */
-    if (in_grid(&z->grid))
+    if (lad__in_grid(&z->grid))
         pdsyrk_("U", "T", &n, &k, &alpha, z->a, &one, &one, z->desc, &beta, c, &one, &one, descc);
 
-    if (in_grid(&z->grid))
-        scatter_local(&z->grid, n, z->nb, c, descc[DESC_LLD], cr, cc, true, g);
+    if (lad__in_grid(&z->grid))
+        lad__scatter_local(&z->grid, n, z->nb, c, descc[DESC_LLD], cr, cc, true, g);
     if (MPI_Allreduce(MPI_IN_PLACE, g, n * n, MPI_DOUBLE, MPI_SUM, ctx->comm) != MPI_SUCCESS)
         st = lad_fail(ctx, LAD_ERR_MPI, "assembling the Gram matrix (MPI_Allreduce) failed");
     /* pdsyrk touched only the upper triangle: mirror it. */
@@ -379,173 +355,3 @@ out_free:
     return st;
 }
 
-/*
- * Column-major ScaLAPACK order (ascending eigenvalues, vectors as columns) to the interface's order:
- * descending eigenvalues, and each vector's sign fixed so that its largest-magnitude entry is positive.
- * Eigenvectors are only defined up to sign; without this rule two grids could return v and -v, and
- * models trained at different rank counts would not compare equal. "Largest" means the first entry
- * within 1e-8 (relative) of the maximum magnitude, so that entries tied up to round-off (u = (1, 1)
- * / sqrt 2) pick the same index on every grid.
- */
-static void order_and_sign(int n, const double *w_asc, const double *v_full_asc, double *w, double *v)
-{
-    for (int c = 0; c < n; c++) {
-        int src = n - 1 - c, arg = 0;
-        double big = 0.0;
-        for (int i = 0; i < n; i++)
-            big = fmax(big, fabs(v_full_asc[i * n + src]));
-        while (arg < n - 1 && fabs(v_full_asc[arg * n + src]) < (1.0 - 1e-8) * big)
-            arg++;
-        double sign = v_full_asc[arg * n + src] < 0.0 ? -1.0 : 1.0;
-        w[c] = w_asc[src];
-        for (int i = 0; i < n; i++)
-            v[i * n + c] = sign * v_full_asc[i * n + src];
-    }
-}
-
-/*
- * Local to the grid (collective over its members). pdsyevd on this member's piece of c; the
- * eigenvector entries this member owns are written into v_full (zero elsewhere). Since c is replicated,
- * each member copies its own blocks out of it, and no scatter from a root is needed. Workspace: see
- * below; the query alone is not enough.
- */
-static enum lad_status eigh_local(struct lad_ctx *ctx, const struct lad_blacs_grid *g, int n, int nb, const double *c,
-                                  double *w_asc, double *v_full)
-{
-    int desc[9], lr, lc, one = 1, info = 0, lwork = -1, liwork = -1, iwq = 0;
-    double wq = 0.0, *a = NULL, *zv = NULL, *work = NULL;
-    int *iwork = NULL;
-    enum lad_status st = make_desc(ctx, g, n, n, nb, nb, desc, &lr, &lc);
-    if (st != LAD_OK)
-        return st;
-    size_t piece = (size_t)(lr > 1 ? lr : 1) * (size_t)(lc > 0 ? lc : 1);
-    a = lad_calloc_array(piece, sizeof *a);
-    zv = lad_calloc_array(piece, sizeof *zv);
-    if (!a || !zv) {
-        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for a %d x %d eigenproblem", n, n);
-        goto out_free;
-    }
-    const int lld = desc[DESC_LLD];
-    for (int lj = 0; lj < lc; lj++) {
-        int64_t gj = local_to_global(lj, nb, g->mycol, g->npcol);
-        for (int li = 0; li < lr; li++)
-            a[(size_t)lj * (size_t)lld + (size_t)li] = c[local_to_global(li, nb, g->myrow, g->nprow) * n + gj];
-    }
-    /* Workspace query (lwork = liwork = -1): sizes come back in wq and iwq. */
-    pdsyevd_("V", "U", &n, a, &one, &one, desc, w_asc, zv, &one, &one, desc, &wq, &lwork, &iwq, &liwork, &info);
-    if (info != 0) {
-        st = lad_fail(ctx, LAD_ERR_NUMERIC, "pdsyevd workspace query failed (info %d)", info);
-        goto out_free;
-    }
-    /*
-     * Documented minima: LWORK >= max(1 + 6N + 2 NP NQ, TRILWMIN) + 2N, TRILWMIN = 3N + max(NB (NP + 1), 3 NB),
-     * LIWORK >= 7N + 8 NPCOL + 2. Neither they nor the query cover the back-transformation: pdsyevd hands
-     * its leftover workspace to PDORMTR, which needs max(NB (NB - 1) / 2, (NQ + NP) NB) + NB^2 of its own
-     * (more rows and columns once offsets are counted, hence the 2 NB). When the matrix is a single
-     * block, PDORMTR then rejects LWORK (a message on stdout), returns, and pdsyevd still reports
-     * info = 0 with wrong eigenvectors. So that term is added on top.
-     */
-    double trilwmin = 3.0 * n + fmax((double)nb * (lr + 1), 3.0 * nb);
-    double lmin = fmax(1.0 + 6.0 * n + 2.0 * (double)lr * lc, trilwmin) + 2.0 * n;
-    double ormtr = fmax(0.5 * nb * (nb - 1.0), ((double)lr + lc + 2.0 * nb) * nb) + (double)nb * nb;
-    double lw = fmax(wq, lmin) + ormtr;
-    double liw = fmax((double)iwq, 7.0 * n + 8.0 * g->npcol + 2.0);
-    if (lw > INT_MAX || liw > INT_MAX) {
-        st = lad_fail(ctx, LAD_ERR_NUMERIC, "pdsyevd workspace for n = %d exceeds 32-bit sizes", n);
-        goto out_free;
-    }
-    lwork = (int)lw;
-    liwork = (int)liw;
-    work = lad_malloc_array((size_t)lwork, sizeof *work);
-    iwork = lad_malloc_array((size_t)liwork, sizeof *iwork);
-    if (!work || !iwork) {
-        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for pdsyevd workspace (%d doubles)", lwork);
-        goto out_free;
-    }
-    /* info > 0: the divide-and-conquer step failed to converge; the same info on every member. */
-    pdsyevd_("V", "U", &n, a, &one, &one, desc, w_asc, zv, &one, &one, desc, work, &lwork, iwork, &liwork, &info);
-    if (info != 0)
-        st = lad_fail(ctx, LAD_ERR_NUMERIC, "pdsyevd failed (info %d): eigen-decomposition of %d x %d did not converge",
-                      info, n, n);
-    else
-        scatter_local(g, n, nb, zv, lld, lr, lc, false, v_full);
-
-out_free:
-    lad_free(&a);
-    lad_free(&zv);
-    lad_free(&work);
-    lad_free(&iwork);
-    return st;
-}
-
-/*
- * Collective. A posteriori check max_k |C v_k - w_k v_k| <= 1e-8 |C|_2: ScaLAPACK can fail silently
- * (a PBLAS/ScaLAPACK routine that rejects an argument prints a line, returns, and the caller carries on
- * with info = 0, as seen with pdsyevd's workspace), and a wrong eigenbasis would make every PCA verdict
- * wrong without any error. Each rank checks every size-th column, O(n^3 / size) like the solve itself.
- */
-static enum lad_status check_eigenpairs(struct lad_ctx *ctx, int n, const double *c, const double *w, const double *v)
-{
-    double norm = fmax(fabs(w[0]), fabs(w[n - 1])), worst = 0.0;
-    for (int k = ctx->rank; k < n; k += ctx->size) {
-        double r2 = 0.0;
-        for (int i = 0; i < n; i++) {
-            double cv = 0.0;
-            for (int j = 0; j < n; j++)
-                cv += c[i * n + j] * v[j * n + k];
-            r2 += (cv - w[k] * v[i * n + k]) * (cv - w[k] * v[i * n + k]);
-        }
-        worst = fmax(worst, sqrt(r2));
-    }
-    if (MPI_Allreduce(MPI_IN_PLACE, &worst, 1, MPI_DOUBLE, MPI_MAX, ctx->comm) != MPI_SUCCESS)
-        return lad_fail(ctx, LAD_ERR_MPI, "checking the eigenpairs (MPI_Allreduce) failed");
-    if (!(worst <= 1e-8 * norm))
-        return lad_fail(ctx, LAD_ERR_NUMERIC, "pdsyevd returned wrong eigenpairs (residual %.3g for |C| = %.3g, n = %d)",
-                        worst, norm, n);
-    return LAD_OK;
-}
-
-enum lad_status lad_distmat_eigh(struct lad_ctx *ctx, int n, const double *c, double *w, double *v)
-{
-    struct lad_blacs_grid g = {.context = -1};
-    double *w_asc = lad_calloc_array((size_t)(n > 0 ? n : 1), sizeof *w_asc);
-    double *v_full = lad_calloc_array((size_t)(n > 0 ? n : 1) * (size_t)(n > 0 ? n : 1), sizeof *v_full);
-    enum lad_status st = (w_asc && v_full) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
-    if (st == LAD_OK && (n < 1 || n > MAX_REPLICATED_N))
-        st = lad_fail(ctx, LAD_ERR_INPUT, "eigen-decomposition of a %d x %d matrix is not supported", n, n);
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        goto out_free;
-
-    /* Block size: small enough that the matrix spreads over the whole grid (a 29 x 29 covariance with
-     * 64-blocks would sit on one process), at most 64 for cache-sized local kernels. */
-    int nprow, npcol;
-    square_shape(ctx->size, &nprow, &npcol);
-    int longest = nprow > npcol ? nprow : npcol;
-    int nb = (n + longest - 1) / longest;
-    nb = nb < 1 ? 1 : (nb > DEFAULT_NB ? DEFAULT_NB : nb);
-    /* A fresh grid, not the one of a distmat: eigh takes any replicated matrix. Ranks outside the grid
-     * wait in the agreement below. */
-    grid_create(ctx, nprow, npcol, &g);
-    if (in_grid(&g))
-        st = eigh_local(ctx, &g, n, nb, c, w_asc, v_full);
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        goto out_free;
-
-    /* pdsyevd leaves W on every grid member; rank 0 is grid (0, 0), so it is always one of them. */
-    if (MPI_Bcast(w_asc, n, MPI_DOUBLE, 0, ctx->comm) != MPI_SUCCESS ||
-        MPI_Allreduce(MPI_IN_PLACE, v_full, n * n, MPI_DOUBLE, MPI_SUM, ctx->comm) != MPI_SUCCESS)
-        st = lad_fail(ctx, LAD_ERR_MPI, "replicating the eigenpairs failed");
-    st = lad_status_agree(ctx, st);
-    if (st == LAD_OK)
-        order_and_sign(n, w_asc, v_full, w, v);
-    if (st == LAD_OK)
-        st = check_eigenpairs(ctx, n, c, w, v);
-
-out_free:
-    grid_free(&g);
-    lad_free(&w_asc);
-    lad_free(&v_full);
-    return st;
-}
