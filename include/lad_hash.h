@@ -33,4 +33,11 @@ double lad_rng_uniform(struct lad_rng *rng);
 /* Uniform integer in [0, n); n > 0. */
 uint64_t lad_rng_below(struct lad_rng *rng, uint64_t n);
 
+/*
+ * Local. A keyed pseudo-random permutation of [0, n): element i's image, computed alone in O(1)
+ * memory (a 4-round Feistel network on the next even power of two, cycle-walking back into range).
+ * Lets every rank place item i without any rank holding the whole permutation.
+ */
+uint64_t lad_permute(uint64_t i, uint64_t n, uint64_t seed);
+
 #endif

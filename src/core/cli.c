@@ -104,7 +104,7 @@ static const struct option_spec option_table[] = {
     {"anomalies", 0, ARG_I64, OFF(synth_anomalies), C_SYN, "M",
      "anomalous blocks to write, resampled (default: as in the file)"},
     {"seed", 0, ARG_U64, OFF(seed), C_SYN, "S", "seed of every random choice (default 1)"},
-    {"blocks-per-second", 0, ARG_DBL, OFF(synth_rate), C_SYN, "R", "new blocks per second of log time (default 20)"},
+    {"blocks-per-second", 0, ARG_DBL, OFF(synth_rate), C_SYN, "R", "new blocks per second of log time (default 4, about HDFS_v1's rate)"},
 
     /* parse-eval */
     {"truth", 0, ARG_STR, OFF(truth_path), C_EVA, "CSV", "ground-truth loghub *_structured.csv"},
@@ -165,7 +165,7 @@ void lad_options_defaults(struct lad_options *o)
     o->synth_normal = -1;
     o->synth_anomalies = -1;
     o->seed = 1;
-    o->synth_rate = 20.0;
+    o->synth_rate = 4.0;
     o->log_level = 2;
     o->progress_seconds = 10.0;
 }

@@ -69,3 +69,28 @@ uint64_t lad_rng_below(struct lad_rng *rng, uint64_t n)
     while (x >= limit);
     return x % n;
 }
+
+uint64_t lad_permute(uint64_t i, uint64_t n, uint64_t seed)
+{
+    if (n <= 1)
+        return 0;
+    int bits = 2;
+    while (bits < 64 && (1ULL << bits) < n)
+        bits += 2;
+    int half = bits / 2;
+    uint64_t mask = (1ULL << half) - 1;
+    uint64_t x = i;
+    /* A Feistel network is a bijection on [0, 2^bits); applying it again until the value falls in
+     * [0, n) (cycle walking) keeps it a bijection on [0, n). */
+    do {
+        uint64_t l = x >> half, r = x & mask;
+        for (int round = 0; round < 4; round++) {
+            uint64_t f = lad_hash_u64(r ^ lad_hash_u64(seed + (uint64_t)round * 0x9e3779b97f4a7c15ULL)) & mask;
+            uint64_t t = r;
+            r = l ^ f;
+            l = t;
+        }
+        x = (l << half) | r;
+    } while (x >= n);
+    return x;
+}

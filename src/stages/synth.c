@@ -1,9 +1,8 @@
-/* synth.c - PLACEHOLDER: the synth stage lands with src/synth/. */
-#include "lad_ctx.h"
+/* synth.c - the synth stage: labelled sessions -> a synthetic raw HDFS log and its labels. */
 #include "lad_stages.h"
+#include "lad_synth.h"
 
 enum lad_status lad_stage_synth(struct lad_ctx *ctx, const struct lad_options *o)
 {
-    (void)o;
-    return lad_fail(ctx, LAD_ERR_USAGE, "'synth' is not available yet");
+    return lad_synth_run(ctx, o);
 }
