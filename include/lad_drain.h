@@ -3,7 +3,9 @@
  * leading tokens, similarity threshold, and wildcard merge of templates.
  *
  * It clusters token sequences (mining keys, see lad_mask.h) in the order they are added; the same
- * sequence of additions always gives the same clusters.
+ * sequence of additions always gives the same clusters. The semantics are those of logparser's Drain.py
+ * (see drain.c), except that sequences shorter than depth-2 tokens are attached to a leaf too (Drain.py
+ * never finds them again, making each such line a cluster of its own).
  */
 #ifndef LAD_DRAIN_H
 #define LAD_DRAIN_H

@@ -25,7 +25,9 @@ enum lad_mask_kind {
     LAD_MASK_IP = 1 << 2,     /* 10.251.30.6, /10.251.30.6:50010 */
     LAD_MASK_PATH = 1 << 3,   /* /user/root/rand/part-00590 */
     LAD_MASK_BLOCK = 1 << 4,  /* blk_-123 */
-    LAD_MASK_ALL = 0x1f
+    LAD_MASK_RUNS = 1 << 5,   /* consecutive <*> tokens become one <*> (lists of variable length) */
+    LAD_MASK_TIME = 1 << 6,   /* date-times spanning tokens: "Sun Jul 10 03:55:15 2005", ISO 8601 */
+    LAD_MASK_ALL = 0x7f
 };
 
 /*
@@ -43,7 +45,9 @@ void lad_mask_work_free(struct lad_mask_work **w);
 
 /*
  * Local, thread-safe with one work per thread. Writes the mining key of s[0, n) to out (at most cap
- * bytes; cap >= 3 * n + 16 always suffices) and returns its length.
+ * bytes) and returns its length. cap >= 3 * n + 16 always suffices unless a pattern re-matches the <*>
+ * written by an earlier one; a longer key is cut at cap. Returns 0 for an empty message, and also if
+ * the work area cannot grow (out of memory).
  */
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap);

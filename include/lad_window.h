@@ -3,7 +3,20 @@
  *
  * A fixed window of S seconds numbers each line by floor(t / S); a sliding window of SIZE seconds moving
  * by STEP puts a line in every window [k*STEP, k*STEP + SIZE) that holds t, so a line can count in
- * several sessions (as an HDFS line can name several blocks). t comes from the header fields.
+ * several sessions (as an HDFS line can name several blocks). t comes from the header fields, read by
+ * shape, which covers every loghub preset:
+ *   <Timestamp>  epoch seconds (BGL, Thunderbird; preferred when present)
+ *   <Date>       yymmdd (HDFS), yyyymmdd, yyyy-mm-dd, yyyy.mm.dd, yyyy/mm/dd, yy/mm/dd (Spark),
+ *                mm-dd (Android), a day of the month next to <Month> (Linux, Mac), or a month name
+ *                next to <Day> (OpenSSH)
+ *   <Month>      Jan..Dec (any case, first three letters) or 1..12;   <Day>  day of the month
+ *   <Time>       hh:mm[:ss[.,frac]] (most), hhmmss (HDFS), epoch seconds of 9+ digits (HPC),
+ *                yyyymmdd-h:m:s:ms (HealthApp), yyyy-mm-dd-hh.mm.ss.frac (BGL),
+ *                "Www Mmm dd hh:mm:ss yyyy" (Apache), "mm.dd hh:mm:ss" (Proxifier)
+ * Times are UTC-like seconds from the fields as written (no time zones). Where no year is given the year
+ * 2000 is assumed, so such windows are exact within a year and wrap at New Year. Fractions of a second
+ * are dropped. A line whose fields do not parse (or give month > 12, day > 31, minute > 59, ...) has
+ * no time and counts in no window.
  */
 #ifndef LAD_WINDOW_H
 #define LAD_WINDOW_H

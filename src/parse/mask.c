@@ -1,53 +1,435 @@
-/* mask.c - PLACEHOLDER until template mining lands: every entry point reports that mining is unavailable. */
+/*
+ * mask.c - the mining key of a message: variable text replaced by <*>, tokens joined by one space.
+ *
+ * Two passes, in the order the logparser benchmark applies them to Drain's input:
+ *   1. PCRE2 patterns on the raw message, each replacing every match by <*> (Python's re.sub, except
+ *      that empty matches are ignored): first the built-in ones that span tokens or that the
+ *      caller's patterns could cut up (date-times for LAD_MASK_TIME, UUIDs for LAD_MASK_HEX), then
+ *      the preset's and the user's, in order. JIT-compiled; one match data per pattern in each
+ *      thread's work area. Non-UTF mode with UCP, so bytes >= 0x80 are Latin-1 characters, as
+ *      logparser sees them after reading the log as ISO-8859-1.
+ *   2. the built-in scanner over each whitespace-separated token. It looks at maximal runs of ASCII
+ *      letters and digits ('_' and punctuation separate runs) that start at a boundary, so a digit
+ *      inside a name ("eth0", "R02") is kept, while "part-00590", "uid=10037," and
+ *      "appattempt_1445_0020" keep only their literal parts. A run is a number when it is digits
+ *      (with a sign at a boundary, ".digits" groups, and a letters-only unit such as "ms" or "KB"),
+ *      hex when it is "0x..." or a run of at least 4 hex digits mixing digits and letters, an IPv4
+ *      address with an optional :port when it is four dotted groups of 1-3 digits, a path when a
+ *      '/' at a boundary starts a stretch holding at least two '/', and a block id when it is
+ *      blk_ with a (signed) number.
+ *
+ * Two rules keep Drain's similarity meaningful, since it counts only equal non-<*> tokens: a token
+ * left without any letter outside its <*> ("<*>_<*>", "(<*>)", "/<*>") becomes one <*>, so it is not
+ * counted as an equal constant; and with LAD_MASK_RUNS consecutive <*> tokens become one, so a list
+ * of any length ("delete blk_1 blk_2 ...") gives one key length.
+ */
 #include "lad_mask.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_mem.h"
+
+#define WILD "<*>"
 
 struct lad_masker {
-    int unused;
+    unsigned builtin;
+    int n_patterns;     /* built-in date-time patterns first, then the caller's */
+    pcre2_code **codes;
 };
+
+/* Date-times that span tokens, for LAD_MASK_TIME: ctime ("Sun Jul 10 03:55:15 2005"), syslog
+ * ("Jul 10 03:55:15") and ISO 8601 ("2017-05-16 00:00:00.008", "2017-05-16T00:00:00Z"). */
+#define MONTHS "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+static const char time_pattern[] =
+    "\\b(?:(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\\s+)?" MONTHS
+    "\\s+\\d{1,2}\\s+\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:\\s+\\d{4})?"
+    "|\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?)\\b";
+
+/* UUIDs, for LAD_MASK_HEX: matched before the caller's patterns, which may cut them up (OpenStack's
+ * benchmark pattern \d+ would leave "bf<*>c<*>d-f<*>..."). */
+static const char uuid_pattern[] =
+    "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b";
+
 struct lad_mask_work {
-    int unused;
+    int n;
+    pcre2_match_data **md;
+    char *buf[2]; /* ping-pong buffers for the pattern pass */
+    size_t cap;
 };
 
 enum lad_status lad_masker_create(struct lad_ctx *ctx, unsigned builtin, const char *const *patterns,
                                   int n_patterns, struct lad_masker **out)
 {
-    (void)builtin;
-    (void)patterns;
-    (void)n_patterns;
     *out = NULL;
-    return lad_fail(ctx, LAD_ERR_USAGE, "template mining is not available yet: give --templates FILE");
+    struct lad_masker *m = calloc(1, sizeof *m);
+    const char *early[2];
+    int n_early = 0;
+    if (builtin & LAD_MASK_TIME)
+        early[n_early++] = time_pattern;
+    if (builtin & LAD_MASK_HEX)
+        early[n_early++] = uuid_pattern;
+    int n_all = n_early + (n_patterns > 0 ? n_patterns : 0);
+    if (m == NULL || (n_all > 0 && (m->codes = lad_calloc_array((size_t)n_all, sizeof *m->codes)) == NULL)) {
+        lad_masker_free(&m);
+        return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the masker");
+    }
+    m->builtin = builtin & LAD_MASK_ALL;
+    enum lad_status st = LAD_OK;
+    for (int i = 0; i < n_all && st == LAD_OK; i++) {
+        int err;
+        PCRE2_SIZE at;
+        const char *src = i < n_early ? early[i] : patterns[i - n_early];
+        m->codes[i] = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UCP, &err, &at, NULL);
+        m->n_patterns = i + 1;
+        if (m->codes[i] == NULL) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(err, msg, sizeof msg);
+            st = lad_fail(ctx, LAD_ERR_USAGE, "mask pattern '%s' does not compile: %s at offset %zu", src,
+                          (const char *)msg, (size_t)at);
+        } else {
+            /* JIT is a speed-up only: where it is unavailable the interpreter gives the same matches. */
+            (void)pcre2_jit_compile(m->codes[i], PCRE2_JIT_COMPLETE);
+        }
+    }
+    if (st != LAD_OK)
+        lad_masker_free(&m);
+    *out = m;
+    return st;
 }
 
-void lad_masker_free(struct lad_masker **m)
+void lad_masker_free(struct lad_masker **mp)
 {
-    free(*m);
-    *m = NULL;
+    struct lad_masker *m = *mp;
+    if (m == NULL)
+        return;
+    for (int i = 0; i < m->n_patterns; i++)
+        pcre2_code_free(m->codes[i]);
+    free(m->codes);
+    free(m);
+    *mp = NULL;
 }
 
 struct lad_mask_work *lad_mask_work_create(const struct lad_masker *m)
 {
-    (void)m;
-    return calloc(1, sizeof(struct lad_mask_work));
+    struct lad_mask_work *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    w->n = m ? m->n_patterns : 0;
+    w->md = lad_calloc_array((size_t)w->n, sizeof *w->md);
+    bool ok = w->md != NULL;
+    for (int i = 0; ok && i < w->n; i++)
+        ok = (w->md[i] = pcre2_match_data_create_from_pattern(m->codes[i], NULL)) != NULL;
+    if (!ok)
+        lad_mask_work_free(&w);
+    return w;
 }
 
-void lad_mask_work_free(struct lad_mask_work **w)
+void lad_mask_work_free(struct lad_mask_work **wp)
 {
-    free(*w);
-    *w = NULL;
+    struct lad_mask_work *w = *wp;
+    if (w == NULL)
+        return;
+    for (int i = 0; w->md && i < w->n; i++)
+        pcre2_match_data_free(w->md[i]);
+    free(w->md);
+    free(w->buf[0]);
+    free(w->buf[1]);
+    free(w);
+    *wp = NULL;
+}
+
+/* ---- pass 1: patterns ---- */
+
+/* Replaces every non-empty match of code in s[0, n) by <*> into out (room for 3n bytes: a match is
+ * at least one byte). */
+static size_t substitute(const pcre2_code *code, pcre2_match_data *md, const char *s, size_t n, char *out)
+{
+    size_t w = 0, pos = 0, copied = 0;
+    while (pos <= n) {
+        int rc = pcre2_match(code, (PCRE2_SPTR)s, n, pos, 0, md, NULL);
+        if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* a user pattern deeper than JIT's stack: interpret it */
+            rc = pcre2_match(code, (PCRE2_SPTR)s, n, pos, PCRE2_NO_JIT, md, NULL);
+        if (rc < 0) /* no match, or a match or depth limit hit: the rest is left as it is */
+            break;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t b = ov[0], e = ov[1];
+        if (e <= b) { /* an empty match replaces nothing: look again one byte further */
+            pos = b + 1;
+            continue;
+        }
+        memcpy(out + w, s + copied, b - copied);
+        w += b - copied;
+        memcpy(out + w, WILD, 3);
+        w += 3;
+        copied = pos = e;
+    }
+    memcpy(out + w, s + copied, n - copied);
+    return w + n - copied;
+}
+
+/* Room for 3n + 16 bytes in both pattern buffers; false on allocation failure. */
+static bool reserve(struct lad_mask_work *w, size_t n)
+{
+    size_t need = 3 * n + 16;
+    if (need <= w->cap)
+        return true;
+    char *a = realloc(w->buf[0], need);
+    if (a == NULL)
+        return false;
+    w->buf[0] = a;
+    char *b = realloc(w->buf[1], need);
+    if (b == NULL)
+        return false;
+    w->buf[1] = b;
+    w->cap = need;
+    return true;
+}
+
+/* ---- pass 2: the built-in scanner ---- */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_alnum(char c)
+{
+    return is_digit(c) || is_alpha(c);
+}
+
+static bool is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Length of an IPv4 address (with :port) at s[i], or 0. */
+static size_t ip_len(const char *s, size_t n, size_t i)
+{
+    size_t j = i;
+    for (int g = 0; g < 4; g++) {
+        size_t d = 0;
+        while (j < n && is_digit(s[j]) && d < 4)
+            j++, d++;
+        if (d == 0 || d > 3)
+            return 0;
+        if (g < 3) {
+            if (j >= n || s[j] != '.')
+                return 0;
+            j++;
+        }
+    }
+    if (j < n && (is_alnum(s[j]) || (s[j] == '.' && j + 1 < n && is_digit(s[j + 1]))))
+        return 0;
+    if (j + 1 < n && s[j] == ':' && is_digit(s[j + 1])) {
+        size_t k = j + 1;
+        while (k < n && is_digit(s[k]))
+            k++;
+        if (k == n || !is_alnum(s[k]))
+            j = k;
+    }
+    return j - i;
+}
+
+/* Length of a path starting with the '/' at s[i], or 0 when the stretch has fewer than two '/'. */
+static size_t path_len(const char *s, size_t n, size_t i)
+{
+    size_t j = i, slashes = 0;
+    while (j < n && !strchr(")]},;\"'", s[j]))
+        slashes += s[j++] == '/';
+    while (j > i && (s[j - 1] == '.' || s[j - 1] == ':'))
+        j--;
+    return slashes >= 2 && j - i > 2 ? j - i : 0;
+}
+
+/* Length of the variable (number, hex, block id) starting at the boundary s[i], or 0. */
+static size_t run_len(const char *s, size_t n, size_t i, unsigned kinds)
+{
+    size_t j = i;
+    if ((kinds & LAD_MASK_HEX) && j + 2 < n && s[j] == '0' && (s[j + 1] == 'x' || s[j + 1] == 'X') &&
+        is_hex(s[j + 2])) {
+        j += 2;
+        while (j < n && is_hex(s[j]))
+            j++;
+        return j - i;
+    }
+    if ((kinds & LAD_MASK_BLOCK) && n - j > 4 && memcmp(s + j, "blk_", 4) == 0) {
+        size_t k = j + 4 + (s[j + 4] == '-');
+        size_t d = k;
+        while (d < n && is_digit(s[d]))
+            d++;
+        if (d > k && (d == n || !is_alnum(s[d])))
+            return d - i;
+    }
+    /* the whole alphanumeric run, classified */
+    size_t end = j, digits = 0, hexletters = 0, others = 0, lead = 0;
+    bool letters_seen = false, digit_after_letter = false;
+    if (end < n && (s[end] == '-' || s[end] == '+') && end + 1 < n && is_digit(s[end + 1]))
+        end++; /* a sign at a boundary belongs to the number */
+    size_t run_start = end;
+    while (end < n && is_alnum(s[end])) {
+        if (is_digit(s[end])) {
+            digits++;
+            if (letters_seen)
+                digit_after_letter = true;
+            else
+                lead++;
+        } else {
+            letters_seen = true;
+            if (is_hex(s[end]))
+                hexletters++;
+            else
+                others++;
+        }
+        end++;
+    }
+    if (end == run_start)
+        return 0;
+    if ((kinds & LAD_MASK_NUMBER) && lead > 0 && !letters_seen) {
+        /* digits, with ".digits" groups (decimals, versions) and a letters-only unit at the end */
+        while (end + 1 < n && s[end] == '.' && is_digit(s[end + 1])) {
+            size_t k = end + 1;
+            while (k < n && is_digit(s[k]))
+                k++;
+            if (k < n && is_alpha(s[k])) {
+                size_t u = k;
+                while (u < n && is_alpha(s[u]))
+                    u++;
+                if (u < n && is_digit(s[u]))
+                    break;
+                k = u;
+            }
+            end = k;
+        }
+        return end - i;
+    }
+    if ((kinds & LAD_MASK_NUMBER) && lead > 0 && !digit_after_letter)
+        return end - i; /* number with a unit: 10ms, 5KB */
+    if ((kinds & LAD_MASK_HEX) && others == 0 && digits > 0 && hexletters > 0 && end - run_start >= 4 &&
+        run_start == j)
+        return end - i;
+    return 0;
+}
+
+/* Masks one token s[0, n) into out (room for 3n bytes: a variable is at least one byte); returns the
+ * bytes written. */
+static size_t scan_token(const char *s, size_t n, unsigned kinds, char *out)
+{
+    size_t w = 0, i = 0;
+    while (i < n) {
+        bool boundary = i == 0 || !is_alnum(s[i - 1]);
+        size_t len = 0;
+        if (n - i >= 3 && memcmp(s + i, WILD, 3) == 0) {
+            memcpy(out + w, WILD, 3);
+            w += 3;
+            i += 3;
+            continue;
+        }
+        if (boundary && s[i] == '/' && (kinds & LAD_MASK_PATH) && (i == 0 || s[i - 1] != '.'))
+            len = path_len(s, n, i);
+        if (len == 0 && boundary && (kinds & LAD_MASK_IP) && is_digit(s[i]) && (i == 0 || s[i - 1] != '.'))
+            len = ip_len(s, n, i);
+        if (len == 0 && boundary && (is_alnum(s[i]) || s[i] == '-' || s[i] == '+'))
+            len = run_len(s, n, i, kinds);
+        if (len > 0) {
+            memcpy(out + w, WILD, 3);
+            w += 3;
+            i += len;
+        } else if (is_alnum(s[i])) {
+            /* a literal run: copied whole, so no later position inside it counts as a boundary */
+            while (i < n && is_alnum(s[i]))
+                out[w++] = s[i++];
+        } else {
+            out[w++] = s[i++];
+        }
+    }
+    /* A token left with no letter outside its <*> is a variable as a whole ("<*>_<*>", "(<*>)", "<*>:"):
+     * made one <*>, it no longer counts as an equal constant in Drain's similarity. */
+    bool masked = false, letters = false;
+    for (size_t k = 0; k < w; k++) {
+        if (w - k >= 3 && memcmp(out + k, WILD, 3) == 0) {
+            masked = true;
+            k += 2;
+        } else if (is_alpha(out[k])) {
+            letters = true;
+        }
+    }
+    if (masked && !letters && w != 3) {
+        memcpy(out, WILD, 3);
+        w = 3;
+    }
+    return w;
 }
 
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap)
 {
-    (void)m;
-    (void)w;
-    (void)s;
-    (void)n;
-    (void)out;
-    (void)cap;
-    return 0;
+    /* Pass 1 on the raw message: a pattern may span or swallow whitespace, as in re.sub. */
+    if (m->n_patterns > 0) {
+        int cur = -1; /* the buffer holding the text so far; -1: still the caller's s */
+        for (int p = 0; p < m->n_patterns; p++) {
+            if (!reserve(w, n)) /* may move both buffers: address them only after this */
+                return 0;
+            int next = cur == 0 ? 1 : 0;
+            n = substitute(m->codes[p], w->md[p], cur < 0 ? s : w->buf[cur], n, w->buf[next]);
+            cur = next;
+        }
+        s = w->buf[cur];
+    }
+    /* Pass 2 token by token; the key is the tokens joined by one space. A token that could outgrow
+     * cap is masked into the scratch buffer first (only patterns that re-match earlier <*> can make
+     * the key longer than 3n). */
+    bool scan = (m->builtin & ~(unsigned)LAD_MASK_RUNS) != 0;
+    size_t len = 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && is_space(s[i]))
+            i++;
+        if (i == n)
+            break;
+        size_t b = i;
+        while (i < n && !is_space(s[i]))
+            i++;
+        size_t start = len;
+        if (len > 0) {
+            if (len == cap)
+                break;
+            out[len++] = ' ';
+        }
+        if (scan && len + 3 * (i - b) > cap) {
+            char *tmp = malloc(3 * (i - b));
+            if (tmp == NULL)
+                break;
+            size_t t = scan_token(s + b, i - b, m->builtin, tmp);
+            t = t < cap - len ? t : cap - len;
+            memcpy(out + len, tmp, t);
+            free(tmp);
+            len += t;
+        } else if (scan) {
+            len += scan_token(s + b, i - b, m->builtin, out + len);
+        } else if (len + (i - b) > cap) {
+            memcpy(out + len, s + b, cap - len);
+            len = cap;
+        } else {
+            memcpy(out + len, s + b, i - b);
+            len += i - b;
+        }
+        /* A token that is only <*> right after another such token adds nothing: drop it. */
+        if ((m->builtin & LAD_MASK_RUNS) && start >= 3 && len - start == 4 && memcmp(out + start, " " WILD, 4) == 0 &&
+            memcmp(out + start - 3, WILD, 3) == 0 && (start == 3 || out[start - 4] == ' '))
+            len = start;
+    }
+    return len;
 }

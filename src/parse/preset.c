@@ -2,8 +2,12 @@
  * preset.c - header formats and mining settings of the 16 loghub systems.
  *
  * Formats, regex masks, similarity and depth are the logparser benchmark's settings for Drain (see
- * data/loghub_2k/SETTINGS.md), so "logad with a preset" and "Drain in the benchmark" start from the
- * same place. builtin_masks adds logad's own scanner on top.
+ * tests/data/loghub_2k/SETTINGS.md), so "logad with a preset" and "Drain in the benchmark" start from
+ * the same place. builtin_masks adds logad's own scanner on top (lad_mask.h), and every preset uses all
+ * of its kinds: dropping any one kind never raised GA on a 2k sample by more than 0.002 and lowered it
+ * by up to 0.45 elsewhere (Linux without date-times, OpenStack without UUIDs, HealthApp without
+ * numbers), and kinds that are neutral on 2,000 lines still matter on a full log, where more values
+ * vary. bench/parse_accuracy.sh measures the result against Drain's published GA.
  */
 #include "lad_preset.h"
 

@@ -48,6 +48,7 @@ struct ingest {
     int n_locals;
     int64_t lines_local;
     int64_t first_malformed_local; /* rank-local 0-based index, or -1 */
+    char first_malformed_text[61];  /* its first 60 bytes, for the format-mismatch error */
 };
 
 static void ingest_free(struct ingest *g)
@@ -111,6 +112,23 @@ static enum lad_status configure(struct lad_ctx *ctx, const struct lad_options *
     return lad_status_agree(ctx, st);
 }
 
+/* The first 60 bytes of line `index` of part t of a chunk, for error messages. */
+static void copy_line(const char *data, size_t len, int nt, int t, int64_t index, char out[61])
+{
+    size_t b, e;
+    lad_partition_lines(data, len, nt, t, &b, &e);
+    const char *p = data + b, *end = data + e;
+    for (int64_t i = 0; i < index && p < end; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    size_t n = 0;
+    while (p + n < end && n < 60 && p[n] != '\n' && p[n] != '\r')
+        n++;
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
 /* The parallel part: every chunk of this rank's range, split between the threads by lines. */
 static enum lad_status parse_range(struct lad_ctx *ctx, const struct lad_options *o, struct ingest *g,
                                    struct lad_linereader_stats *reader_stats)
@@ -147,8 +165,10 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const struct lad_options
         for (int t = 0; t < nt; t++) {
             if (part_status[t] != LAD_OK && st == LAD_OK)
                 st = lad_fail(ctx, part_status[t], "out of memory while parsing");
-            if (g->first_malformed_local < 0 && part_bad[t] >= 0)
+            if (g->first_malformed_local < 0 && part_bad[t] >= 0) {
                 g->first_malformed_local = g->lines_local + part_bad[t];
+                copy_line(chunk.data, chunk.len, nt, t, part_bad[t], g->first_malformed_text);
+            }
             g->lines_local += part_lines[t];
         }
         if (st != LAD_OK)
@@ -192,6 +212,38 @@ static enum lad_status summarize(struct lad_ctx *ctx, struct ingest *g, const st
     MPI_Allreduce(&mine, &first, 1, MPI_INT64_T, MPI_MIN, ctx->comm);
     sum->first_malformed_line = first == INT64_MAX ? 0 : first;
     return LAD_OK;
+}
+
+/*
+ * Collective. Fails when more than half of the lines do not fit the log format: the format (or the
+ * preset) is then surely wrong for this log, and every message would be a whole line. The error names
+ * the first such line, with its global number and text, from whichever rank read it. It applies where
+ * the header matters: mining (a whole line makes a poor key), a --window (the time is in the header)
+ * or a --log-format the user gave; given templates still match whole lines, as they always did.
+ */
+static enum lad_status check_format_fit(struct lad_ctx *ctx, const struct lad_options *o, struct ingest *g,
+                                        const struct lad_parse_stats *s)
+{
+    if (g->templates != NULL && o->log_format == NULL && !g->use_window)
+        return LAD_OK;
+    int64_t local[2] = {s->lines, s->malformed}, global[2];
+    MPI_Allreduce(local, global, 2, MPI_INT64_T, MPI_SUM, ctx->comm);
+    if (global[1] * 2 <= global[0])
+        return LAD_OK;
+    int64_t before = 0;
+    MPI_Exscan(&g->lines_local, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
+    if (ctx->rank == 0)
+        before = 0;
+    int64_t mine = g->first_malformed_local >= 0 ? before + g->first_malformed_local + 1 : INT64_MAX, first;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT64_T, MPI_MIN, ctx->comm);
+    int holder = mine == first ? ctx->rank : ctx->size, root;
+    MPI_Allreduce(&holder, &root, 1, MPI_INT, MPI_MIN, ctx->comm);
+    if (root < ctx->size)
+        MPI_Bcast(g->first_malformed_text, sizeof g->first_malformed_text, MPI_CHAR, root, ctx->comm);
+    const char *fmt = o->log_format ? o->log_format : g->preset->log_format;
+    return lad_fail(ctx, LAD_ERR_INPUT, "log format '%s' does not fit the input: line %lld: %s (%lld of %lld lines do "
+                                        "not fit; check --preset or --log-format)", fmt, (long long)first,
+                    g->first_malformed_text, (long long)global[1], (long long)global[0]);
 }
 
 static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, struct lad_features *f)
@@ -245,6 +297,8 @@ enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o
         lad_parse_local_free(&g.locals[t]);
     }
     st = lad_status_agree(ctx, st);
+    if (st == LAD_OK)
+        st = lad_status_agree(ctx, check_format_fit(ctx, o, &g, &g.locals[0].stats));
 
     if (st == LAD_OK) {
         lad_timer_start(ctx, LAD_PHASE_EVENTS);
@@ -301,6 +355,8 @@ void lad_ingest_report(const struct lad_ctx *ctx, const struct lad_features *f)
     if (s->no_session_lines)
         lad_log(ctx, LAD_LOG_INFO, "%lld lines name no %s and count in no session", (long long)s->no_session_lines,
                 f->session_kind == LAD_SESSION_BLOCK ? "block id" : "time");
+    if (s->empty_messages)
+        lad_log(ctx, LAD_LOG_WARN, "%lld lines have an empty message", (long long)s->empty_messages);
     if (s->oversize_lines)
         lad_log(ctx, LAD_LOG_WARN, "%lld lines longer than --max-line were skipped", (long long)s->oversize_lines);
     if (s->blockid_overflow)

@@ -1,9 +1,223 @@
-/* parse_eval.c - PLACEHOLDER: the parse-eval stage lands with template mining. */
+/*
+ * parse_eval.c - the parse-eval stage: grouping accuracy of a structured CSV (logad --structured-out,
+ * or any loghub-style parser output) against a ground-truth structured CSV.
+ *
+ * Rank 0 reads both files (they are small: one row per line of a benchmark sample), joins them on
+ * LineId and prints the GA; other ranks only agree on the outcome. Nothing is written.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lad_csv.h"
 #include "lad_ctx.h"
+#include "lad_ga.h"
+#include "lad_mem.h"
+#include "lad_options.h"
 #include "lad_stages.h"
+#include "lad_summary.h"
+
+#define MAX_FIELDS 64
+
+/* LineId and EventId of every row of one CSV. */
+struct rows {
+    int64_t *line_id;
+    char **event;
+    int64_t n;
+    size_t cap;
+};
+
+static void rows_free(struct rows *r)
+{
+    for (int64_t i = 0; i < r->n; i++)
+        free(r->event[i]);
+    lad_free(&r->line_id);
+    lad_free(&r->event);
+    r->n = 0;
+}
+
+static int column(char **fields, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(fields[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static bool parse_id(const char *s, int64_t *v)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(s, &end, 10);
+    if (errno || end == s || *end != '\0')
+        return false;
+    *v = (int64_t)x;
+    return true;
+}
+
+static enum lad_status read_rows(struct lad_ctx *ctx, const char *path, struct rows *r)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return lad_fail(ctx, LAD_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    char *line = NULL, *fields[MAX_FIELDS];
+    size_t cap = 0;
+    ssize_t got;
+    int64_t lineno = 0;
+    int c_id = -1, c_ev = -1;
+    enum lad_status st = LAD_OK;
+    while (st == LAD_OK && (got = getline(&line, &cap, fp)) >= 0) {
+        lineno++;
+        if (lineno > 1 && (got == 1 || (got == 2 && line[0] == '\r')))
+            continue; /* a blank line */
+        int nf = lad_csv_split(line, (size_t)got, fields, MAX_FIELDS);
+        if (nf < 0) {
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%" PRId64 ": malformed CSV row", path, lineno);
+            break;
+        }
+        if (lineno == 1) {
+            if (nf > 0 && strncmp(fields[0], "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte order mark */
+                fields[0] += 3;
+            c_id = column(fields, nf, "LineId");
+            c_ev = column(fields, nf, "EventId");
+            if (c_id < 0 || c_ev < 0)
+                st = lad_fail(ctx, LAD_ERR_INPUT, "%s: the header has no %s column", path,
+                              c_id < 0 ? "LineId" : "EventId");
+            continue;
+        }
+        if (nf <= c_id || nf <= c_ev) {
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%" PRId64 ": row has %d fields, too few for LineId and EventId", path,
+                          lineno, nf);
+            break;
+        }
+        void *a = r->line_id, *b = r->event;
+        size_t ca = r->cap;
+        bool ok = lad_grow(&a, &ca, (size_t)r->n + 1, sizeof *r->line_id);
+        r->line_id = a;
+        size_t cb = r->cap;
+        ok = ok && lad_grow(&b, &cb, (size_t)r->n + 1, sizeof *r->event);
+        r->event = b;
+        if (!ok) {
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory reading %s", path);
+            break;
+        }
+        r->cap = ca < cb ? ca : cb;
+        if (!parse_id(fields[c_id], &r->line_id[r->n])) {
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%" PRId64 ": LineId '%s' is not an integer", path, lineno,
+                          fields[c_id]);
+            break;
+        }
+        if ((r->event[r->n] = lad_strdup(fields[c_ev])) == NULL)
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory reading %s", path);
+        else
+            r->n++;
+    }
+    if (st == LAD_OK && ferror(fp))
+        st = lad_fail(ctx, LAD_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    if (st == LAD_OK && lineno == 0)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s is empty: expected a header with LineId and EventId", path);
+    free(line);
+    fclose(fp);
+    return st;
+}
+
+struct id_index {
+    int64_t id;
+    int64_t row;
+};
+
+static int by_id(const void *a, const void *b)
+{
+    const struct id_index *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Pairs every truth row with the parsed row of the same LineId; *pairs[i] is the parsed row of truth row i. */
+static enum lad_status join(struct lad_ctx *ctx, const struct lad_options *o, const struct rows *t,
+                            const struct rows *p, int64_t *pairs)
+{
+    if (t->n != p->n)
+        return lad_fail(ctx, LAD_ERR_INPUT, "LineId mismatch: %s has %" PRId64 " rows but %s has %" PRId64,
+                        o->truth_path, t->n, o->parsed_path, p->n);
+    struct id_index *ix = lad_malloc_array((size_t)p->n, sizeof *ix);
+    if (ix == NULL)
+        return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory joining on LineId");
+    for (int64_t i = 0; i < p->n; i++)
+        ix[i] = (struct id_index){p->line_id[i], i};
+    qsort(ix, (size_t)p->n, sizeof *ix, by_id);
+    enum lad_status st = LAD_OK;
+    for (int64_t i = 1; i < p->n && st == LAD_OK; i++)
+        if (ix[i].id == ix[i - 1].id)
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: LineId %" PRId64 " appears twice", o->parsed_path, ix[i].id);
+    for (int64_t i = 0; i < t->n && st == LAD_OK; i++) {
+        struct id_index key = {t->line_id[i], 0};
+        const struct id_index *hit = bsearch(&key, ix, (size_t)p->n, sizeof *ix, by_id);
+        if (hit == NULL)
+            st = lad_fail(ctx, LAD_ERR_INPUT, "LineId mismatch: LineId %" PRId64 " of %s is not in %s", t->line_id[i],
+                          o->truth_path, o->parsed_path);
+        else
+            pairs[i] = hit->row;
+    }
+    free(ix);
+    return st;
+}
+
+static enum lad_status evaluate(struct lad_ctx *ctx, const struct lad_options *o, struct lad_ga_result *res)
+{
+    struct rows t = {0}, p = {0};
+    int64_t *pairs = NULL;
+    int32_t *tl = NULL, *pl = NULL;
+    const char **names = NULL;
+    enum lad_status st = read_rows(ctx, o->truth_path, &t);
+    if (st == LAD_OK)
+        st = read_rows(ctx, o->parsed_path, &p);
+    if (st == LAD_OK) {
+        size_t n = (size_t)t.n;
+        pairs = lad_malloc_array(n, sizeof *pairs);
+        tl = lad_malloc_array(n, sizeof *tl);
+        pl = lad_malloc_array(n, sizeof *pl);
+        names = lad_malloc_array(n, sizeof *names);
+        if (!pairs || !tl || !pl || !names)
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory evaluating %s", o->parsed_path);
+    }
+    if (st == LAD_OK)
+        st = join(ctx, o, &t, &p, pairs);
+    if (st == LAD_OK)
+        st = lad_ga_labels(ctx, (const char *const *)t.event, t.n, tl);
+    if (st == LAD_OK) {
+        for (int64_t i = 0; i < t.n; i++)
+            names[i] = p.event[pairs[i]];
+        st = lad_ga_labels(ctx, names, t.n, pl);
+    }
+    if (st == LAD_OK)
+        st = lad_ga_compute(ctx, tl, pl, t.n, res);
+    if (st == LAD_OK && res->lines == 0)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s has no line with a ground-truth EventId", o->truth_path);
+    free(pairs);
+    free(tl);
+    free(pl);
+    free(names);
+    rows_free(&t);
+    rows_free(&p);
+    return st;
+}
 
 enum lad_status lad_stage_parse_eval(struct lad_ctx *ctx, const struct lad_options *o)
 {
-    (void)o;
-    return lad_fail(ctx, LAD_ERR_USAGE, "'parse-eval' is not available yet");
+    struct lad_ga_result res;
+    memset(&res, 0, sizeof res);
+    enum lad_status st = ctx->rank == 0 ? evaluate(ctx, o, &res) : LAD_OK;
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK && ctx->rank == 0) {
+        printf("GA %.6f  (%" PRId64 " of %" PRId64 " lines grouped correctly; %" PRId64 " true events, %" PRId64
+               " parsed groups)\n",
+               res.accuracy, res.correct, res.lines, res.truth_events, res.parsed_groups);
+        fflush(stdout);
+        lad_summary_add_f64(ctx, "grouping_accuracy", res.accuracy);
+        lad_summary_add_i64(ctx, "ga_lines", res.lines);
+        lad_summary_add_i64(ctx, "ga_correct", res.correct);
+    }
+    return st;
 }

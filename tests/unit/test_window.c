@@ -1,0 +1,167 @@
+/*
+ * test_window.c - time windows: spec parsing, the time of a line under every loghub preset's format
+ * (expected epoch seconds computed independently with Python's calendar.timegm), and window numbers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lad_logformat.h"
+#include "lad_preset.h"
+#include "lad_test.h"
+#include "lad_window.h"
+
+static void test_spec(void)
+{
+    struct lad_ctx *ctx = &lad_test_ctx;
+    struct lad_logformat *fmt = NULL;
+    CU_ASSERT_EQUAL_FATAL(lad_logformat_compile(ctx, "<Date> <Time> <Content>", &fmt), LAD_OK);
+    struct lad_window w;
+    CU_ASSERT_EQUAL(lad_window_parse(ctx, "fixed:60", fmt, &w), LAD_OK);
+    CU_ASSERT_FALSE(w.sliding);
+    CU_ASSERT_EQUAL(w.size_s, 60);
+    CU_ASSERT_EQUAL(w.step_s, 60);
+    CU_ASSERT(w.f_date == 0 && w.f_time == 1 && w.f_timestamp < 0 && w.f_month < 0 && w.f_day < 0);
+    CU_ASSERT_EQUAL(lad_window_parse(ctx, "sliding:300,60", fmt, &w), LAD_OK);
+    CU_ASSERT_TRUE(w.sliding);
+    CU_ASSERT_EQUAL(w.size_s, 300);
+    CU_ASSERT_EQUAL(w.step_s, 60);
+    const char *bad[] = {"fixed:0", "fixed:-5", "fixed:abc", "fixed:", "sliding:60", "sliding:60,", "hourly",
+                         "sliding:6400,1", "fixed:60s"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CU_ASSERT_EQUAL(lad_window_parse(ctx, bad[i], fmt, &w), LAD_ERR_USAGE);
+        CU_ASSERT_PTR_NOT_NULL(strstr(ctx->err_msg, "--window"));
+        lad_ctx_clear_error(ctx);
+    }
+    lad_logformat_free(&fmt);
+    /* a format without any time field cannot make windows */
+    CU_ASSERT_EQUAL_FATAL(lad_logformat_compile(ctx, "<Level> <Content>", &fmt), LAD_OK);
+    CU_ASSERT_EQUAL(lad_window_parse(ctx, "fixed:60", fmt, &w), LAD_ERR_USAGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ctx->err_msg, "<Time>"));
+    lad_ctx_clear_error(ctx);
+    lad_logformat_free(&fmt);
+}
+
+/* The time of one line under a preset's format, or -1 when there is none. */
+static long long time_of(const char *preset, const char *line)
+{
+    struct lad_ctx *ctx = &lad_test_ctx;
+    const struct lad_preset *p = lad_preset_find(preset);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    struct lad_logformat *fmt = NULL;
+    CU_ASSERT_EQUAL_FATAL(lad_logformat_compile(ctx, p->log_format, &fmt), LAD_OK);
+    struct lad_window w;
+    CU_ASSERT_EQUAL_FATAL(lad_window_parse(ctx, "fixed:60", fmt, &w), LAD_OK);
+    struct lad_header hdr;
+    long long t = -1;
+    int64_t v;
+    if (lad_logformat_match(fmt, line, strlen(line), &hdr) && lad_window_time(&w, &hdr, &v))
+        t = (long long)v;
+    else
+        fprintf(stderr, "no time for %s line '%s'\n", preset, line);
+    lad_logformat_free(&fmt);
+    return t;
+}
+
+static void test_preset_times(void)
+{
+    CU_ASSERT_EQUAL(time_of("hdfs", "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 done"),
+                    1226262975LL);
+    CU_ASSERT_EQUAL(time_of("hadoop", "2015-10-18 18:01:47,978 INFO [main] org.apache.App: Created x"), 1445191307LL);
+    CU_ASSERT_EQUAL(time_of("spark", "17/06/09 20:10:40 INFO executor.Backend: Registered"), 1497039040LL);
+    CU_ASSERT_EQUAL(time_of("zookeeper", "2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:"
+                                         "2181:FastLeaderElection@774] - Notification time out: 3200"),
+                    1438191704LL);
+    CU_ASSERT_EQUAL(time_of("bgl", "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 "
+                                   "R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected"),
+                    1117838570LL);
+    CU_ASSERT_EQUAL(time_of("hpc", "134681 node-246 unix.hw state_change.unavailable 1077804742 1 Component down"),
+                    1077804742LL);
+    CU_ASSERT_EQUAL(time_of("thunderbird", "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 "
+                                           "crond(pam_unix)[2915]: session closed for user root"),
+                    1131566461LL);
+    CU_ASSERT_EQUAL(time_of("windows", "2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack"),
+                    1475037030LL);
+    CU_ASSERT_EQUAL(time_of("linux", "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown"),
+                    960995761LL);
+    CU_ASSERT_EQUAL(time_of("android", "03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs"),
+                    953309618LL);
+    CU_ASSERT_EQUAL(time_of("healthapp", "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579"),
+                    1514067329LL);
+    CU_ASSERT_EQUAL(time_of("healthapp", "20171224-1:1:0:935|Step_LSC|30002312|processHandleBroadcastAction"),
+                    1514077260LL);
+    CU_ASSERT_EQUAL(time_of("apache", "[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok"), 1133671664LL);
+    CU_ASSERT_EQUAL(time_of("proxifier", "[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open"),
+                    972924546LL);
+    CU_ASSERT_EQUAL(time_of("openssh", "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster"), 976431346LL);
+    CU_ASSERT_EQUAL(time_of("openstack", "nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO "
+                                         "nova.osapi_compute.wsgi.server [req-1 - - -] 10.11.10.1 \"GET /v2\""),
+                    1494892800LL);
+    CU_ASSERT_EQUAL(time_of("mac", "Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: IOThunderboltSwitch<0>"),
+                    962442055LL);
+}
+
+static void test_bad_times(void)
+{
+    struct lad_ctx *ctx = &lad_test_ctx;
+    struct lad_logformat *fmt = NULL;
+    CU_ASSERT_EQUAL_FATAL(lad_logformat_compile(ctx, "<Date> <Time> <Content>", &fmt), LAD_OK);
+    struct lad_window w;
+    CU_ASSERT_EQUAL_FATAL(lad_window_parse(ctx, "fixed:60", fmt, &w), LAD_OK);
+    const char *lines[] = {"2015-13-01 10:00:00 month 13", "2015-10-40 10:00:00 day 40", "xx yy no digits",
+                           "2015-10-10 10:77:00 minute 77"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        struct lad_header hdr;
+        int64_t t;
+        CU_ASSERT_TRUE_FATAL(lad_logformat_match(fmt, lines[i], strlen(lines[i]), &hdr));
+        CU_ASSERT_FALSE(lad_window_time(&w, &hdr, &t));
+    }
+    lad_logformat_free(&fmt);
+}
+
+static void test_keys(void)
+{
+    struct lad_window fixed = {.sliding = false, .size_s = 60, .step_s = 60};
+    int64_t k[LAD_WINDOW_MAX_PER_LINE];
+    CU_ASSERT_EQUAL(lad_window_keys(&fixed, 125, k, 64), 1);
+    CU_ASSERT_EQUAL(k[0], 2);
+    CU_ASSERT_EQUAL(lad_window_keys(&fixed, 120, k, 64), 1);
+    CU_ASSERT_EQUAL(k[0], 2);
+    CU_ASSERT_EQUAL(lad_window_keys(&fixed, -1, k, 64), 1);
+    CU_ASSERT_EQUAL(k[0], -1); /* floor, not truncation */
+    CU_ASSERT_EQUAL(lad_window_keys(&fixed, 5, k, 0), 0);
+
+    /* every window k*step <= t < k*step + size, and no other */
+    struct lad_window sl = {.sliding = true, .size_s = 300, .step_s = 60};
+    for (int64_t t = -700; t <= 700; t += 13) {
+        int n = lad_window_keys(&sl, t, k, 64);
+        CU_ASSERT_EQUAL(n, 5);
+        for (int i = 0; i < n; i++) {
+            CU_ASSERT(k[i] * 60 <= t && t < k[i] * 60 + 300);
+            if (i > 0)
+                CU_ASSERT_EQUAL(k[i], k[i - 1] + 1);
+        }
+        CU_ASSERT((k[0] - 1) * 60 + 300 <= t);     /* the window before the first misses t */
+        CU_ASSERT((k[n - 1] + 1) * 60 > t);        /* the window after the last starts after t */
+    }
+    /* a step larger than the size leaves gaps: some times are in no window */
+    struct lad_window gap = {.sliding = true, .size_s = 10, .step_s = 60};
+    CU_ASSERT_EQUAL(lad_window_keys(&gap, 65, k, 64), 1);
+    CU_ASSERT_EQUAL(k[0], 1);
+    CU_ASSERT_EQUAL(lad_window_keys(&gap, 75, k, 64), 0);
+    /* at most max keys */
+    CU_ASSERT_EQUAL(lad_window_keys(&sl, 1000, k, 3), 3);
+}
+
+static CU_TestInfo tests[] = {
+    {"spec", test_spec},
+    {"preset times", test_preset_times},
+    {"bad times", test_bad_times},
+    {"window keys", test_keys},
+    CU_TEST_INFO_NULL,
+};
+static CU_SuiteInfo suites[] = {{"window", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+
+int main(int argc, char **argv)
+{
+    return lad_test_main(argc, argv, suites);
+}
