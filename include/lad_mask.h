@@ -46,8 +46,8 @@ void lad_mask_work_free(struct lad_mask_work **w);
 /*
  * Local, thread-safe with one work per thread. Writes the mining key of s[0, n) to out (at most cap
  * bytes) and returns its length. cap >= 3 * n + 16 always suffices unless a pattern re-matches the <*>
- * written by an earlier one; a longer key is cut at cap. Returns 0 for an empty message, and also if
- * the work area cannot grow (out of memory).
+ * written by an earlier one; a longer key is cut at cap. Returns 0 for an empty message and SIZE_MAX
+ * when the work area cannot grow (out of memory), which the caller must treat as a failure.
  */
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap);

@@ -27,6 +27,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -382,7 +383,7 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
         int cur = -1; /* the buffer holding the text so far; -1: still the caller's s */
         for (int p = 0; p < m->n_patterns; p++) {
             if (!reserve(w, n)) /* may move both buffers: address them only after this */
-                return 0;
+                return SIZE_MAX;
             int next = cur == 0 ? 1 : 0;
             n = substitute(m->codes[p], w->md[p], cur < 0 ? s : w->buf[cur], n, w->buf[next]);
             cur = next;
@@ -411,7 +412,7 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
         if (scan && len + 3 * (i - b) > cap) {
             char *tmp = malloc(3 * (i - b));
             if (tmp == NULL)
-                break;
+                return SIZE_MAX;
             size_t t = scan_token(s + b, i - b, m->builtin, tmp);
             t = t < cap - len ? t : cap - len;
             memcpy(out + len, tmp, t);

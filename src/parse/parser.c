@@ -107,6 +107,8 @@ bool lad_parse_line_key(const struct lad_parser *p, struct lad_parse_local *loc,
     case LAD_KEY_MINED:
         info->key_len = lad_mask_apply(p->masker, loc->mask_work, info->message, info->message_len, loc->scratch,
                                        loc->scratch_cap);
+        if (info->key_len == SIZE_MAX)
+            return false;
         break;
     }
     info->key = loc->scratch;

@@ -258,8 +258,8 @@ static enum lad_status parse_templates(struct lad_ctx *ctx, const char *path, ch
             } else if (nf <= id_col || nf <= text_col)
                 st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: row has %d fields, expected EventId,EventTemplate",
                               path, lineno, nf);
-            else if (fields[id_col][0] == '\0' || fields[text_col][0] == '\0')
-                st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: empty EventId or EventTemplate", path, lineno);
+            else if (fields[id_col][0] == '\0')
+                st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: empty EventId", path, lineno);
             else {
                 for (int k = 0; k < n && st == LAD_OK; k++)
                     if (strcmp(ids[k], fields[id_col]) == 0)

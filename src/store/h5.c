@@ -161,8 +161,11 @@ static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, co
             rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
         else
             rc = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
-        /* Every rank joins the collective write, also with an empty selection. */
-        if (rc < 0 || H5Dwrite(dset, mem_type, mspace, fspace, h->dxpl, data) < 0)
+        /* Every rank joins the collective write, also with an empty selection; HDF5 refuses a NULL
+         * buffer even when nothing is selected, so an empty rank passes a dummy one. */
+        static const char nothing[16];
+        /* An empty dataset has no storage to write to (HDF5 fails on it); every rank knows n_global. */
+        if (rc < 0 || (n_global > 0 && H5Dwrite(dset, mem_type, mspace, fspace, h->dxpl, data ? data : nothing) < 0))
             st = h5_error(ctx, h, "write dataset", name);
     }
     if (dset >= 0)
@@ -226,7 +229,9 @@ static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, con
             rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
         else
             rc = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
-        if (rc < 0 || H5Dread(dset, mem_type, mspace, fspace, h->dxpl, data) < 0)
+        char nothing[16];
+        hssize_t total = H5Sget_simple_extent_npoints(fspace);
+        if (rc < 0 || total < 0 || (total > 0 && H5Dread(dset, mem_type, mspace, fspace, h->dxpl, data ? data : nothing) < 0))
             st = h5_error(ctx, h, "read dataset", name);
     }
     if (mspace >= 0)

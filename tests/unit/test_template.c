@@ -25,6 +25,9 @@ static void test_glob(void)
     CU_ASSERT_TRUE(matches("<*>", ""));
     CU_ASSERT_TRUE(matches("<*>", "anything"));
     CU_ASSERT_TRUE(matches("exact", "exact"));
+    /* the empty template (mined from empty messages) matches only an empty message */
+    CU_ASSERT_TRUE(matches("", ""));
+    CU_ASSERT_FALSE(matches("", "x"));
     CU_ASSERT_FALSE(matches("exact", "exactly"));
     /* anchored ends may not overlap: "ab" + "ba" needs at least "abba"-like room */
     CU_ASSERT_FALSE(matches("ab<*>ba", "aba"));
@@ -84,7 +87,7 @@ static void test_load(void)
     lad_template_set_free(&set);
 
     const char *bad[] = {"", "Id,Text\nE1,x\n", "EventId,EventTemplate\n", "EventId,EventTemplate\nE1,\"open\n",
-                         "EventId,EventTemplate\nE1,a\nE1,b\n", "EventId,EventTemplate\nE1,\n"};
+                         "EventId,EventTemplate\nE1,a\nE1,b\n", "EventId,EventTemplate\n,x\n"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         write_file("tpl_bad.csv", bad[i]);
         CU_ASSERT_EQUAL(lad_template_set_load(&lad_test_ctx, "tpl_bad.csv", &set), LAD_ERR_INPUT);
