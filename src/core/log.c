@@ -4,6 +4,7 @@
 #include <mpi.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lad_ctx.h"
 
@@ -12,13 +13,16 @@ void lad_log(const struct lad_ctx *ctx, enum lad_log_level level, const char *fm
     if (ctx->rank != 0 || ctx->log_level < (int)level)
         return;
     FILE *out = level <= LAD_LOG_WARN ? stderr : stdout;
+    /* One write per line: mpirun forwards stdout and stderr separately, and a line written in pieces
+     * can come out split by the other stream's text. */
+    char line[2048];
+    int n = snprintf(line, sizeof line, "%s", level <= LAD_LOG_WARN ? "logad: warning: " : "");
     va_list ap;
     va_start(ap, fmt);
-    if (level <= LAD_LOG_WARN)
-        fputs("logad: warning: ", out);
-    vfprintf(out, fmt, ap);
-    fputc('\n', out);
+    vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
     va_end(ap);
+    strcat(line, "\n");
+    fputs(line, out);
     fflush(out);
 }
 
