@@ -69,6 +69,7 @@ struct lad_options {
     double pca_variance;             /* --pca-variance (explained variance that fixes k) */
     int pca_k;                       /* --pca-k (0: from variance) */
     double pca_alpha;                /* --pca-alpha (Q-statistic significance) */
+    int pca_refit;                   /* --pca-refit (refits without the training blocks flagged) */
     double lr_lambda;                /* --lr-lambda (L2 strength) */
     const char *lr_class_weight;     /* --lr-class-weight none|balanced */
     double lr_threshold;             /* --lr-threshold (probability above which a block is anomalous) */

@@ -51,6 +51,13 @@ enum lad_status lad_pca_fit(struct lad_ctx *ctx, const struct lad_features *f, c
  */
 double lad_pca_score(const struct lad_pca_model *m, const double *y, int *top, int n_top);
 
+/*
+ * Local. The SPE above which a block is anomalous: the Q threshold, but never below 1e-9 of the total
+ * training variance. A model whose residual subspace had no variance at all (Q = 0) would otherwise
+ * flag the round-off SPE of points that lie in the normal subspace.
+ */
+double lad_pca_decision_threshold(const struct lad_pca_model *m);
+
 /* Local. */
 enum lad_status lad_pca_alloc(struct lad_ctx *ctx, struct lad_pca_model *m, int n, int k);
 void lad_pca_free(struct lad_pca_model *m);

@@ -89,6 +89,9 @@ static const struct option_spec option_table[] = {
      "explained variance kept by the PCA normal subspace (default 0.95)"},
     {"pca-k", 0, ARG_INT, OFF(pca_k), C_TRN | C_RUN, "K", "PCA normal-subspace dimension (overrides --pca-variance)"},
     {"pca-alpha", 0, ARG_DBL, OFF(pca_alpha), C_TRN | C_RUN, "A", "Q-statistic significance level (default 0.001)"},
+    {"pca-refit", 0, ARG_INT, OFF(pca_refit), C_TRN | C_RUN, "N",
+     "refit N times without the training blocks the previous fit flags, so anomalies in the training data do "
+     "not inflate the threshold (default 1; 0: a single fit)"},
     {"lr-lambda", 0, ARG_DBL, OFF(lr_lambda), C_TRN | C_RUN, "X", "L2 strength on the mean log-loss (default 1e-5)"},
     {"lr-class-weight", 0, ARG_STR, OFF(lr_class_weight), C_TRN | C_RUN, "W", "none or balanced (default none)"},
     {"lr-threshold", 0, ARG_DBL, OFF(lr_threshold), C_TRN | C_RUN, "P",
@@ -157,6 +160,7 @@ void lad_options_defaults(struct lad_options *o)
     o->drain_max_children = 100;
     o->pca_variance = 0.95;
     o->pca_alpha = 0.001;
+    o->pca_refit = 1;
     o->lr_lambda = 1e-5;
     o->lr_class_weight = "none";
     o->lr_threshold = 0.5;
@@ -405,6 +409,8 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
         return lad_fail(ctx, LAD_ERR_USAGE, "--pca-variance must be in (0, 1]");
     if (o->pca_k < 0)
         return lad_fail(ctx, LAD_ERR_USAGE, "--pca-k must be positive");
+    if (o->pca_refit < 0 || o->pca_refit > 10)
+        return lad_fail(ctx, LAD_ERR_USAGE, "--pca-refit must be between 0 and 10");
     if (!(o->pca_alpha > 0 && o->pca_alpha < 0.5))
         return lad_fail(ctx, LAD_ERR_USAGE, "--pca-alpha must be in (0, 0.5)");
     if (!(o->lr_lambda >= 0))

@@ -56,17 +56,7 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory scoring");
     v->model_name = lad_model_type_name(m->type);
     v->events = &m->events;
-    /* SPE of a row inside the normal subspace is zero up to round-off; a threshold of exactly zero
-     * (no residual variance in training) must not flag that round-off. */
-    double pca_floor = 0;
-    if (m->type == LAD_MODEL_TYPE_PCA) {
-        double total = 0;
-        for (int j = 0; j < m->pca.n; j++)
-            total += m->pca.eigenvalues[j] > 0 ? m->pca.eigenvalues[j] : 0;
-        pca_floor = 1e-9 * total;
-        v->threshold = m->pca.threshold > pca_floor ? m->pca.threshold : pca_floor;
-    } else
-        v->threshold = m->logreg.threshold;
+    v->threshold = m->type == LAD_MODEL_TYPE_PCA ? lad_pca_decision_threshold(&m->pca) : m->logreg.threshold;
     for (int64_t r = 0; st == LAD_OK && r < f->n_local; r++) {
         const int64_t *row = f->counts + r * f->n_events;
         for (int j = 0; j < n; j++)

@@ -189,6 +189,14 @@ out_free:
     return st;
 }
 
+double lad_pca_decision_threshold(const struct lad_pca_model *m)
+{
+    double total = 0.0;
+    for (int j = 0; j < m->n; j++)
+        total += m->eigenvalues[j] > 0.0 ? m->eigenvalues[j] : 0.0;
+    return fmax(m->threshold, 1e-9 * total);
+}
+
 /* Indices of the n_top largest key[j], largest first, lower index first on ties; -1 past n. */
 static void top_indices(const double *key, int n, int *top, int n_top)
 {

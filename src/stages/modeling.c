@@ -71,6 +71,53 @@ enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const st
     return st;
 }
 
+/*
+ * PCA is unsupervised, so the training blocks include anomalies; they add variance to the residual
+ * subspace and raise the Q threshold. Each refit drops the training blocks the previous fit flagged and
+ * fits transform and subspace again on the rest, as Phase I of statistical process control recomputes
+ * its control limits without the out-of-control samples.
+ */
+static enum lad_status fit_pca(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
+                               unsigned flags, struct lad_model *m)
+{
+    struct lad_pca_options po = {o->pca_variance, o->pca_k, o->pca_alpha};
+    enum lad_status st = lad_transform_fit(ctx, f, NULL, flags, &m->transform);
+    if (st == LAD_OK)
+        st = lad_pca_fit(ctx, f, NULL, &m->transform, &po, &m->pca);
+    uint8_t *use = NULL;
+    int64_t *x = NULL;
+    double *y = NULL;
+    if (st == LAD_OK && o->pca_refit > 0) {
+        use = lad_malloc_array((size_t)f->n_local, sizeof *use);
+        x = lad_malloc_array((size_t)f->n_events, sizeof *x);
+        y = lad_malloc_array((size_t)f->n_events, sizeof *y);
+        st = lad_status_agree(ctx, use && x && y ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+    }
+    for (int pass = 0; st == LAD_OK && pass < o->pca_refit; pass++) {
+        double limit = lad_pca_decision_threshold(&m->pca);
+        int64_t kept[2] = {0, f->n_local}, total[2];
+        for (int64_t r = 0; r < f->n_local; r++) {
+            lad_transform_apply(&m->transform, f->counts + r * f->n_events, y);
+            use[r] = lad_pca_score(&m->pca, y, NULL, 0) <= limit;
+            kept[0] += use[r];
+        }
+        MPI_Allreduce(kept, total, 2, MPI_INT64_T, MPI_SUM, ctx->comm);
+        if (total[0] == total[1] || total[0] == 0)
+            break; /* nothing to drop, or nothing left */
+        lad_log(ctx, LAD_LOG_INFO, "pca: refit %d without the %lld training blocks the last fit flags", pass + 1,
+                (long long)(total[1] - total[0]));
+        lad_transform_free(&m->transform);
+        lad_pca_free(&m->pca);
+        st = lad_transform_fit(ctx, f, use, flags, &m->transform);
+        if (st == LAD_OK)
+            st = lad_pca_fit(ctx, f, use, &m->transform, &po, &m->pca);
+    }
+    free(use);
+    free(x);
+    free(y);
+    return st;
+}
+
 enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
                                  const int8_t *label, enum lad_model_type type, struct lad_model *m)
 {
@@ -91,21 +138,18 @@ enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *
         for (int64_t i = 0; st == LAD_OK && i < f->n_local; i++)
             use[i] = label[i] == 0 || label[i] == 1;
     }
-    lad_timer_start(ctx, LAD_PHASE_TRANSFORM);
-    if (st == LAD_OK)
-        st = lad_transform_fit(ctx, f, use, flags, &m->transform);
-    lad_timer_stop(ctx, LAD_PHASE_TRANSFORM);
     lad_timer_start(ctx, LAD_PHASE_TRAIN);
     if (st == LAD_OK && type == LAD_MODEL_TYPE_PCA) {
-        struct lad_pca_options po = {o->pca_variance, o->pca_k, o->pca_alpha};
-        st = lad_pca_fit(ctx, f, use, &m->transform, &po, &m->pca);
+        st = fit_pca(ctx, o, f, flags, m);
         if (st == LAD_OK)
             lad_log(ctx, LAD_LOG_INFO, "pca: k = %d of %d components (%.4f of the variance), Q threshold %.6g (alpha %g)",
                     m->pca.k, m->pca.n, m->pca.variance, m->pca.threshold, m->pca.alpha);
     } else if (st == LAD_OK) {
+        st = lad_transform_fit(ctx, f, use, flags, &m->transform);
         struct lad_logreg_options lo = {o->lr_lambda, strcmp(o->lr_class_weight, "balanced") == 0, o->lr_threshold,
                                         o->lr_max_iter, 0};
-        st = lad_logreg_fit(ctx, f, label, &m->transform, &lo, &m->logreg);
+        if (st == LAD_OK)
+            st = lad_logreg_fit(ctx, f, label, &m->transform, &lo, &m->logreg);
         if (st == LAD_OK)
             lad_log(ctx, LAD_LOG_INFO, "logreg: %d Newton steps%s, lambda %g, threshold %g", m->logreg.iterations,
                     m->logreg.converged ? "" : " (did not converge)", m->logreg.lambda, m->logreg.threshold);
@@ -117,8 +161,8 @@ enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *
         char buf[512], tf[64];
         lad_transform_format(flags, tf, sizeof tf);
         if (type == LAD_MODEL_TYPE_PCA)
-            snprintf(buf, sizeof buf, "transform=%s pca_variance=%g pca_k=%d pca_alpha=%g", tf, o->pca_variance,
-                     o->pca_k, o->pca_alpha);
+            snprintf(buf, sizeof buf, "transform=%s pca_variance=%g pca_k=%d pca_alpha=%g pca_refit=%d", tf,
+                     o->pca_variance, o->pca_k, o->pca_alpha, o->pca_refit);
         else
             snprintf(buf, sizeof buf, "transform=%s lr_lambda=%g lr_class_weight=%s lr_threshold=%g lr_max_iter=%d", tf,
                      o->lr_lambda, o->lr_class_weight, o->lr_threshold, o->lr_max_iter);
