@@ -27,6 +27,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +37,14 @@
 
 #define WILD "<*>"
 
+/* A cheap test that a built-in pattern cannot match s[0, n), so the regex need not run on most lines. */
+typedef bool (*may_match_fn)(const char *s, size_t n);
+
 struct lad_masker {
     unsigned builtin;
     int n_patterns;     /* built-in date-time patterns first, then the caller's */
     pcre2_code **codes;
+    may_match_fn prefilter[2]; /* for the built-in patterns, which come first */
 };
 
 /* Date-times that span tokens, for LAD_MASK_TIME: ctime ("Sun Jul 10 03:55:15 2005"), syslog
@@ -55,6 +60,25 @@ static const char time_pattern[] =
 static const char uuid_pattern[] =
     "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b";
 
+/* Every time_pattern match holds a clock "d:dd:dd" (two ':' three bytes apart, with digits between). */
+static bool may_match_time(const char *s, size_t n)
+{
+    for (const char *p = s, *end = s + n; (p = memchr(p, ':', (size_t)(end - p))) != NULL && end - p > 3; p++)
+        if (p[3] == ':' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9')
+            return true;
+    return false;
+}
+
+/* A UUID is 36 bytes with four '-'. */
+static bool may_match_uuid(const char *s, size_t n)
+{
+    int dashes = 0;
+    for (const char *p = s, *end = s + n; n >= 36 && (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++)
+        if (++dashes == 4)
+            return true;
+    return false;
+}
+
 struct lad_mask_work {
     int n;
     pcre2_match_data **md;
@@ -69,16 +93,23 @@ enum lad_status lad_masker_create(struct lad_ctx *ctx, unsigned builtin, const c
     struct lad_masker *m = calloc(1, sizeof *m);
     const char *early[2];
     int n_early = 0;
-    if (builtin & LAD_MASK_TIME)
+    may_match_fn filters[2];
+    if (builtin & LAD_MASK_TIME) {
+        filters[n_early] = may_match_time;
         early[n_early++] = time_pattern;
-    if (builtin & LAD_MASK_HEX)
+    }
+    if (builtin & LAD_MASK_HEX) {
+        filters[n_early] = may_match_uuid;
         early[n_early++] = uuid_pattern;
+    }
     int n_all = n_early + (n_patterns > 0 ? n_patterns : 0);
     if (m == NULL || (n_all > 0 && (m->codes = lad_calloc_array((size_t)n_all, sizeof *m->codes)) == NULL)) {
         lad_masker_free(&m);
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the masker");
     }
     m->builtin = builtin & LAD_MASK_ALL;
+    for (int i = 0; i < n_early; i++)
+        m->prefilter[i] = filters[i];
     enum lad_status st = LAD_OK;
     for (int i = 0; i < n_all && st == LAD_OK; i++) {
         int err;
@@ -382,13 +413,16 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
     if (m->n_patterns > 0) {
         int cur = -1; /* the buffer holding the text so far; -1: still the caller's s */
         for (int p = 0; p < m->n_patterns; p++) {
+            if (p < 2 && m->prefilter[p] && !m->prefilter[p](cur < 0 ? s : w->buf[cur], n))
+                continue;
             if (!reserve(w, n)) /* may move both buffers: address them only after this */
                 return SIZE_MAX;
             int next = cur == 0 ? 1 : 0;
             n = substitute(m->codes[p], w->md[p], cur < 0 ? s : w->buf[cur], n, w->buf[next]);
             cur = next;
         }
-        s = w->buf[cur];
+        if (cur >= 0) /* else every pattern was skipped: the text is still the caller's */
+            s = w->buf[cur];
     }
     /* Pass 2 token by token; the key is the tokens joined by one space. A token that could outgrow
      * cap is masked into the scratch buffer first (only patterns that re-match earlier <*> can make

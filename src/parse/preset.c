@@ -16,7 +16,7 @@
 
 #include "lad_mask.h"
 
-static const char *const hdfs_masks[] = {"blk_-?\\d+", "(\\d+\\.){3}\\d+(:\\d+)?", NULL};
+static const char *const hdfs_masks[] = {NULL};
 static const char *const hadoop_masks[] = {"(\\d+\\.){3}\\d+", NULL};
 static const char *const spark_masks[] = {"(\\d+\\.){3}\\d+", "\\b[KGTM]?B\\b", "([\\w-]+\\.){2,}[\\w-]+", NULL};
 static const char *const zookeeper_masks[] = {"(/|)(\\d+\\.){3}\\d+(:\\d+)?", NULL};

@@ -252,16 +252,15 @@ static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, st
     struct lad_triplet *trip = NULL, *owned = NULL;
     size_t n = 0, cap = 0, n_owned = 0;
     enum lad_status st = LAD_OK;
+    lad_timer_start(ctx, LAD_PHASE_SHUFFLE); /* building and sorting the triplets counts as the shuffle */
     if (!lad_counts_to_triplets(&all->counts, all->keys.event, &trip, &n, &cap))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
     if (st == LAD_OK)
         n = lad_triplets_sort_merge(trip, n);
     st = lad_status_agree(ctx, st);
-    if (st == LAD_OK) {
-        lad_timer_start(ctx, LAD_PHASE_SHUFFLE);
+    if (st == LAD_OK)
         st = lad_shuffle_to_owners(ctx, trip, n, &owned, &n_owned);
-        lad_timer_stop(ctx, LAD_PHASE_SHUFFLE);
-    }
+    lad_timer_stop(ctx, LAD_PHASE_SHUFFLE);
     free(trip);
     if (st == LAD_OK) {
         lad_timer_start(ctx, LAD_PHASE_ORDER);
