@@ -50,4 +50,14 @@ bool lad_counts_to_triplets(const struct lad_counts *c, const int32_t *col_map, 
 /* Local. Sorts triplets by (session, column) and sums duplicates in place; returns the new length. */
 size_t lad_triplets_sort_merge(struct lad_triplet *t, size_t n);
 
+/*
+ * Local, OpenMP-parallel over nthreads. Merges the per-thread tables[0, n_tables) into one list of
+ * triplets with columns mapped through col_maps[t] (entries mapped below 0 are dropped), each
+ * (session, column) once with its counts summed. Every table is cut into nthreads buckets by session
+ * hash, then each bucket is sort-merged by one thread: no sequential pass over all entries. The list
+ * is sorted within buckets, not globally (the shuffle does not need order). *out is malloc'd.
+ */
+bool lad_counts_merge_parallel(const struct lad_counts *tables, const int32_t *const *col_maps, int n_tables,
+                               int nthreads, struct lad_triplet **out, size_t *n_out);
+
 #endif

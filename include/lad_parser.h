@@ -3,7 +3,8 @@
  *
  * The parser is immutable and shared by all threads; each thread owns a lad_parse_local holding its
  * key table, its (session, key) counts and its statistics, so the parallel loop needs no locks. After
- * the loop the locals are merged into one per rank (lad_parse_local_merge), in thread order.
+ * the loop the key tables are merged into one per rank (lad_parse_local_merge_keys), in thread order,
+ * and the count tables are merged in parallel (lad_counts_merge_parallel) once keys have events.
  */
 #ifndef LAD_PARSER_H
 #define LAD_PARSER_H
@@ -96,9 +97,12 @@ bool lad_parse_line_key(const struct lad_parser *p, struct lad_parse_local *loc,
 enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_local *loc, const char *data,
                                 size_t len, int64_t global_offset, int64_t *n_lines, int64_t *first_malformed);
 
-/* Local. Adds src's keys, counts and statistics into dst (src is left unchanged). */
-enum lad_status lad_parse_local_merge(struct lad_ctx *ctx, struct lad_parse_local *dst,
-                                      const struct lad_parse_local *src);
+/*
+ * Local. Adds src's keys and statistics into dst (src is left unchanged) and returns in *map (malloc'd,
+ * src->keys.n entries) the id in dst of each of src's keys. The counts are not merged here.
+ */
+enum lad_status lad_parse_local_merge_keys(struct lad_ctx *ctx, struct lad_parse_local *dst,
+                                           const struct lad_parse_local *src, int32_t **map);
 
 /* Local. Adds the counters of b to a. */
 void lad_parse_stats_add(struct lad_parse_stats *a, const struct lad_parse_stats *b);

@@ -191,26 +191,23 @@ enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_loc
     return LAD_OK;
 }
 
-enum lad_status lad_parse_local_merge(struct lad_ctx *ctx, struct lad_parse_local *dst,
-                                      const struct lad_parse_local *src)
+enum lad_status lad_parse_local_merge_keys(struct lad_ctx *ctx, struct lad_parse_local *dst,
+                                           const struct lad_parse_local *src, int32_t **map_out)
 {
     const struct lad_keytab *sk = &src->keys;
     int32_t *map = lad_malloc_array((size_t)sk->n, sizeof *map);
+    *map_out = NULL;
     if (map == NULL)
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging parser state");
-    enum lad_status st = LAD_OK;
-    for (int32_t i = 0; i < sk->n && st == LAD_OK; i++) {
+    for (int32_t i = 0; i < sk->n; i++) {
         map[i] = lad_keytab_add_many(&dst->keys, lad_keytab_text(sk, i), sk->text_len[i], sk->hash[i],
                                      sk->first_pos[i], sk->lines[i]);
-        if (map[i] < 0)
-            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging parser state");
-    }
-    for (size_t s = 0; s < src->counts.n_slots && st == LAD_OK; s++) {
-        const struct lad_count_entry *e = &src->counts.slots[s];
-        if (e->column >= 0 && !lad_counts_add(&dst->counts, e->session, map[e->column], e->count))
-            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging parser state");
+        if (map[i] < 0) {
+            free(map);
+            return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging parser state");
+        }
     }
     lad_parse_stats_add(&dst->stats, &src->stats);
-    free(map);
-    return st;
+    *map_out = map;
+    return LAD_OK;
 }

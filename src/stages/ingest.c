@@ -46,6 +46,7 @@ struct ingest {
     struct lad_parser parser;
     struct lad_parse_local *locals;
     int n_locals;
+    int32_t **key_maps;            /* per thread: its key ids -> thread 0's (NULL for thread 0) */
     int64_t lines_local;
     int64_t first_malformed_local; /* rank-local 0-based index, or -1 */
     char first_malformed_text[61];  /* its first 60 bytes, for the format-mismatch error */
@@ -53,6 +54,9 @@ struct ingest {
 
 static void ingest_free(struct ingest *g)
 {
+    for (int t = 0; g->key_maps && t < g->n_locals; t++)
+        free(g->key_maps[t]);
+    lad_free(&g->key_maps);
     for (int t = 0; t < g->n_locals; t++)
         lad_parse_local_free(&g->locals[t]);
     lad_free(&g->locals);
@@ -246,17 +250,45 @@ static enum lad_status check_format_fit(struct lad_ctx *ctx, const struct lad_op
                     g->first_malformed_text, (long long)global[1], (long long)global[0]);
 }
 
+/* Per thread, its key ids mapped straight to event indices. */
+static enum lad_status event_maps(struct lad_ctx *ctx, struct ingest *g, int32_t ***maps)
+{
+    const struct lad_keytab *keys = &g->locals[0].keys;
+    *maps = lad_calloc_array((size_t)g->n_locals, sizeof **maps);
+    if (*maps == NULL)
+        return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory mapping keys to events");
+    for (int t = 0; t < g->n_locals; t++) {
+        int32_t n = g->locals[t].keys.n;
+        (*maps)[t] = lad_malloc_array((size_t)n, sizeof ***maps);
+        if ((*maps)[t] == NULL)
+            return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory mapping keys to events");
+        for (int32_t k = 0; k < n; k++)
+            (*maps)[t][k] = keys->event[t == 0 ? k : g->key_maps[t][k]];
+    }
+    return LAD_OK;
+}
+
 static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, struct lad_features *f)
 {
-    struct lad_parse_local *all = &g->locals[0];
     struct lad_triplet *trip = NULL, *owned = NULL;
-    size_t n = 0, cap = 0, n_owned = 0;
-    enum lad_status st = LAD_OK;
-    lad_timer_start(ctx, LAD_PHASE_SHUFFLE); /* building and sorting the triplets counts as the shuffle */
-    if (!lad_counts_to_triplets(&all->counts, all->keys.event, &trip, &n, &cap))
+    size_t n = 0, n_owned = 0;
+    int32_t **maps = NULL;
+    lad_timer_start(ctx, LAD_PHASE_SHUFFLE); /* merging the threads' tables counts as the shuffle */
+    enum lad_status st = event_maps(ctx, g, &maps);
+    struct lad_counts *tables = lad_malloc_array((size_t)g->n_locals, sizeof *tables);
+    if (st == LAD_OK && tables == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
-    if (st == LAD_OK)
-        n = lad_triplets_sort_merge(trip, n);
+    for (int t = 0; st == LAD_OK && t < g->n_locals; t++)
+        tables[t] = g->locals[t].counts;
+    if (st == LAD_OK && !lad_counts_merge_parallel(tables, (const int32_t *const *)maps, g->n_locals, g->n_locals,
+                                                   &trip, &n))
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
+    free(tables);
+    for (int t = 0; maps && t < g->n_locals; t++)
+        free(maps[t]);
+    free(maps);
+    for (int t = 0; t < g->n_locals; t++) /* the tables are done with: free before the exchange */
+        lad_counts_free(&g->locals[t].counts);
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
         st = lad_shuffle_to_owners(ctx, trip, n, &owned, &n_owned);
@@ -291,10 +323,12 @@ enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o
     struct lad_linereader_stats reader_stats = {0};
     if (st == LAD_OK)
         st = parse_range(ctx, o, &g, &reader_stats);
-    for (int t = 1; t < g.n_locals && st == LAD_OK; t++) {
-        st = lad_parse_local_merge(ctx, &g.locals[0], &g.locals[t]);
-        lad_parse_local_free(&g.locals[t]);
-    }
+    /* Keys merge into thread 0's table (few keys, in thread order); counts wait for the events. */
+    g.key_maps = lad_calloc_array((size_t)g.n_locals, sizeof *g.key_maps);
+    if (st == LAD_OK && g.key_maps == NULL)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging parser state");
+    for (int t = 1; t < g.n_locals && st == LAD_OK; t++)
+        st = lad_parse_local_merge_keys(ctx, &g.locals[0], &g.locals[t], &g.key_maps[t]);
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
         st = lad_status_agree(ctx, check_format_fit(ctx, o, &g, &g.locals[0].stats));
