@@ -1,0 +1,85 @@
+/* test_counts.c - the (session, column) count tables: adding, growing, triplets, parallel merge. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lad_counts.h"
+#include "lad_test.h"
+
+static void test_add_and_grow(void)
+{
+    struct lad_counts c;
+    CU_ASSERT_TRUE_FATAL(lad_counts_init(&c, 4));
+    for (int64_t s = -5000; s < 5000; s++)
+        for (int32_t col = 0; col < 3; col++)
+            CU_ASSERT_TRUE_FATAL(lad_counts_add(&c, s * 7919, col, 1 + col));
+    CU_ASSERT_TRUE_FATAL(lad_counts_add(&c, 0, 2, 10)); /* an existing pair: summed */
+    CU_ASSERT_EQUAL(c.n_used, 30000);
+    struct lad_triplet *t = NULL;
+    size_t n = 0, cap = 0;
+    int32_t map[3] = {1, -1, 0}; /* column 1 dropped, 0 and 2 swapped */
+    CU_ASSERT_TRUE_FATAL(lad_counts_to_triplets(&c, map, &t, &n, &cap));
+    CU_ASSERT_EQUAL(n, 20000);
+    n = lad_triplets_sort_merge(t, n);
+    CU_ASSERT_EQUAL(n, 20000);
+    for (size_t i = 1; i < n; i++)
+        CU_ASSERT_TRUE(t[i - 1].session < t[i].session ||
+                       (t[i - 1].session == t[i].session && t[i - 1].column < t[i].column));
+    for (size_t i = 0; i < n; i++)
+        if (t[i].session == 0)
+            CU_ASSERT_EQUAL(t[i].count, t[i].column == 0 ? 13 : 1);
+    free(t);
+    lad_counts_free(&c);
+}
+
+/* The merge of several tables equals the counts added to one table, whatever the thread count. */
+static void test_parallel_merge(void)
+{
+    enum { TABLES = 5, KEYS = 4 };
+    struct lad_counts tables[TABLES], one;
+    int32_t maps[TABLES][KEYS];
+    const int32_t *map_ptrs[TABLES];
+    CU_ASSERT_TRUE_FATAL(lad_counts_init(&one, 16));
+    for (int t = 0; t < TABLES; t++) {
+        CU_ASSERT_TRUE_FATAL(lad_counts_init(&tables[t], 16));
+        for (int k = 0; k < KEYS; k++) /* table-local key ids, mapped to events differently per table */
+            maps[t][k] = (k + t) % 3;
+        map_ptrs[t] = maps[t];
+        for (int64_t s = 0; s < 3000; s++)
+            if ((s + t) % 4 != 0)
+                for (int k = 0; k < KEYS; k++) {
+                    int64_t c = (s % 5) + k + t;
+                    lad_counts_add(&tables[t], s * 104729 - 777, k, c);
+                    lad_counts_add(&one, s * 104729 - 777, maps[t][k], c);
+                }
+    }
+    struct lad_triplet *want = NULL;
+    size_t n_want = 0, cap = 0;
+    lad_counts_to_triplets(&one, NULL, &want, &n_want, &cap);
+    n_want = lad_triplets_sort_merge(want, n_want);
+    for (int threads = 1; threads <= 7; threads++) {
+        struct lad_triplet *got;
+        size_t n_got;
+        CU_ASSERT_TRUE_FATAL(lad_counts_merge_parallel(tables, map_ptrs, TABLES, threads, &got, &n_got));
+        CU_ASSERT_EQUAL(n_got, n_want);
+        n_got = lad_triplets_sort_merge(got, n_got); /* sorted only within buckets: sort to compare */
+        CU_ASSERT_EQUAL_FATAL(n_got, n_want);
+        CU_ASSERT_EQUAL(memcmp(got, want, n_got * sizeof *got), 0);
+        free(got);
+    }
+    free(want);
+    for (int t = 0; t < TABLES; t++)
+        lad_counts_free(&tables[t]);
+    lad_counts_free(&one);
+}
+
+static CU_TestInfo tests[] = {
+    {"add, grow, triplets", test_add_and_grow},
+    {"parallel merge equals one table", test_parallel_merge},
+    CU_TEST_INFO_NULL,
+};
+static CU_SuiteInfo suites[] = {{"counts", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+
+int main(int argc, char **argv)
+{
+    return lad_test_main(argc, argv, suites);
+}
