@@ -36,21 +36,26 @@ done
 run preprocess -q --log "$out/train.log" --out "$out/train.h5"
 run preprocess -q --log "$out/test.log" --out "$out/test.h5"
 
-printf '| model | transform | precision | recall | F1 |\n|---|---|---|---|---|\n'
-score() { # score MODEL TRANSFORM
-    local m=$1 tf=$2 dir=$out/$1_${2//,/_}
+printf '| model | transform | options | precision | recall | F1 |\n|---|---|---|---|---|---|\n'
+score() { # score MODEL TRANSFORM [TRAIN OPTIONS...]
+    local m=$1 tf=$2
+    shift 2
+    local dir=$out/${m}_${tf//,/_}$(printf "%s" "$*" | tr -c "a-zA-Z0-9." _)
     local labels=()
     [ "$m" = logreg ] && labels=(--labels "$out/train.csv")
-    run train -q --model "$m" --features "$out/train.h5" "${labels[@]}" --transform "$tf" --model-out "$dir/model.h5"
+    run train -q --model "$m" --features "$out/train.h5" "${labels[@]}" --transform "$tf" "$@" --model-out "$dir/model.h5"
     run detect -q --model-in "$dir/model.h5" --log "$out/test.log" --labels "$out/test.csv" --out "$dir"
-    sed -n "s/.*\"$m\": {.*\"precision\": \([0-9.]*\), \"recall\": \([0-9.]*\), \"f1\": \([0-9.]*\)}.*/| $m | $tf | \1 | \2 | \3 |/p" \
+    local opts="${*:-defaults}"
+    sed -n "s/.*\"$m\": {.*\"precision\": \([0-9.]*\), \"recall\": \([0-9.]*\), \"f1\": \([0-9.]*\)}.*/| $m | $tf | $opts | \1 | \2 | \3 |/p" \
         "$dir/metrics.json"
 }
 score pca tfidf,center
+score pca tfidf,center --pca-refit 0
 score pca center
 score pca tfidf,center,log
 score logreg tfidf
 score logreg none
 score logreg log
-printf '| loglizer PCA (published) | tf-idf, zero-mean | 0.975 | 0.635 | 0.769 |\n'
-printf '| loglizer LR (published) | tf-idf | 0.955 | 0.911 | 0.933 |\n'
+score logreg tfidf --lr-lambda 1e-2
+printf '| loglizer PCA (published) | tf-idf, zero-mean | | 0.975 | 0.635 | 0.769 |\n'
+printf '| loglizer LR (published) | tf-idf | | 0.955 | 0.911 | 0.933 |\n'
