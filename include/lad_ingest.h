@@ -25,7 +25,8 @@ enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o
                                 const struct lad_template_set *templates, const char *source,
                                 struct lad_features *f);
 
-/* Local. Prints what ingest saw (lines, bytes, blocks, events, what was skipped) on rank 0. */
-void lad_ingest_report(const struct lad_ctx *ctx, const struct lad_features *f);
+/* Local. Prints what ingest saw (lines, bytes, blocks, events, what was skipped) on rank 0 and adds
+ * the counts to the run summary. */
+void lad_ingest_report(struct lad_ctx *ctx, const struct lad_features *f);
 
 #endif

@@ -29,6 +29,7 @@
 #include "lad_preset.h"
 #include "lad_resolve.h"
 #include "lad_shuffle.h"
+#include "lad_summary.h"
 #include "lad_template.h"
 #include "lad_window.h"
 #include "stages_internal.h"
@@ -373,12 +374,19 @@ enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o
     return st;
 }
 
-void lad_ingest_report(const struct lad_ctx *ctx, const struct lad_features *f)
+void lad_ingest_report(struct lad_ctx *ctx, const struct lad_features *f)
 {
     const struct lad_ingest_summary *s = &f->summary;
-    lad_log(ctx, LAD_LOG_INFO, "ingest: %lld lines, %lld bytes, %lld %s, %d events", (long long)s->lines,
-            (long long)s->bytes, (long long)f->n_global, f->session_kind == LAD_SESSION_BLOCK ? "blocks" : "windows",
-            f->events.n);
+    lad_log(ctx, LAD_LOG_INFO, "ingest: %lld lines, %lld bytes, %lld %s, %d events, %lld unmatched lines",
+            (long long)s->lines, (long long)s->bytes, (long long)f->n_global,
+            f->session_kind == LAD_SESSION_BLOCK ? "blocks" : "windows", f->events.n, (long long)s->unmatched_lines);
+    lad_summary_add_i64(ctx, "lines", s->lines);
+    lad_summary_add_i64(ctx, "bytes", s->bytes);
+    lad_summary_add_i64(ctx, "sessions", f->n_global);
+    lad_summary_add_i64(ctx, "events", f->events.n);
+    lad_summary_add_i64(ctx, "unmatched_lines", s->unmatched_lines);
+    lad_summary_add_i64(ctx, "malformed_lines", s->malformed_lines);
+    lad_summary_add_i64(ctx, "no_session_lines", s->no_session_lines);
     if (s->unmatched_lines)
         lad_log(ctx, LAD_LOG_WARN, "%lld lines matched no template (counted as event %s)", (long long)s->unmatched_lines,
                 LAD_EVENT_UNMATCHED_ID);
