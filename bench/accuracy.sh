@@ -3,7 +3,7 @@
 # HDFS_v1 sessions, at the real anomaly ratio, beside loglizer's published HDFS figures.
 #
 #   1. the real sessions (data/hdfs_v1_sessions) are split in two halves by a hash of the line number
-#      (a uniform random split of blocks, as in loglizer's HDFS benchmark);
+#      and the seed (a uniform random split of blocks, as in loglizer's HDFS benchmark);
 #   2. each half becomes its own raw log with `logad synth`, all its anomalous sessions once and normal
 #      sessions resampled to the real ratio (16,838 anomalies in 575,061 blocks);
 #   3. models are trained on the first log (templates mined from it) and detect on the second.
@@ -22,8 +22,29 @@ mkdir -p "$out"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=1
 run() { mpirun -n "$np" --oversubscribe --bind-to none "$logad" "$@"; }
 
-awk -F'\t' -v a="$out/train.tsv" -v b="$out/test.tsv" -v s="$seed" \
-    '{ h = ((NR + 1000003 * s) * 2654435761) % 4294967296; print > ((h % 2) ? a : b) }' "$sessions"
+# The half of a session is the top bit of murmur3's 32-bit finalizer of (line number xor a hash of the
+# seed), computed exactly in awk's doubles (mawk has neither 64-bit integers nor xor): independent
+# halves for different seeds.
+awk -F'\t' -v a="$out/train.tsv" -v b="$out/test.tsv" -v s="$seed" '
+    function mul32(x, y,   xh, xl, yh, yl) {
+        xh = int(x / 65536); xl = x % 65536; yh = int(y / 65536); yl = y % 65536
+        return (((xh * yl + xl * yh) % 65536) * 65536 + xl * yl) % 4294967296
+    }
+    function xor32(x, y,   r, bit) {
+        r = 0
+        for (bit = 1; x > 0 || y > 0; bit *= 2) {
+            if ((x % 2) != (y % 2)) r += bit
+            x = int(x / 2); y = int(y / 2)
+        }
+        return r
+    }
+    function fmix32(h) {
+        h = xor32(h, int(h / 65536)); h = mul32(h, 2246822507)
+        h = xor32(h, int(h / 8192)); h = mul32(h, 3266489909)
+        return xor32(h, int(h / 65536))
+    }
+    BEGIN { k = fmix32(s) }
+    { print > ((fmix32(xor32(NR, k)) >= 2147483648) ? a : b) }' "$sessions"
 for half in train test; do
     anomalies=$(grep -c '^Anomaly' "$out/$half.tsv")
     anomalies=$(awk -v a="$anomalies" -v s="$scale" 'BEGIN { printf "%d", a * s }')
