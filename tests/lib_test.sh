@@ -57,11 +57,13 @@ finish() {
     exit 0
 }
 
-# same_verdicts A.csv B.csv: identical BlockId and Label columns, scores equal to 1e-9 relative
+# same_verdicts A.csv B.csv: identical BlockId, Label and TopEvents columns, scores equal to 1e-9 relative
 same_verdicts() {
     paste -d, "$1" "$2" | awk -F, '
         NR == 1 { next }
-        $1 != $5 || $2 != $6 { bad++; if (bad < 4) print "row " NR ": " $1 " " $2 " vs " $5 " " $6 > "/dev/stderr"; next }
+        $1 != $5 || $2 != $6 || $4 != $8 {
+            bad++; if (bad < 4) print "row " NR ": " $1 " " $2 " " $4 " vs " $5 " " $6 " " $8 > "/dev/stderr"; next
+        }
         {
             d = $3 - $7; if (d < 0) d = -d
             m = $3 < 0 ? -$3 : $3; n = $7 < 0 ? -$7 : $7; if (n > m) m = n

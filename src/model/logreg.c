@@ -23,6 +23,7 @@
 #include "lad_features.h"
 #include "lad_log.h"
 #include "lad_mem.h"
+#include "lad_top.h"
 #include "lad_transform.h"
 
 /* LAPACK/BLAS Fortran entry points (no hidden string lengths needed for one-character flags). */
@@ -387,23 +388,20 @@ double lad_logreg_score(const struct lad_logreg_model *m, const double *y, int *
     double z = m->bias;
     for (int j = 0; j < m->n; j++)
         z += m->w[j] * y[j];
-    /* The n_top largest contributions w_j y_j, largest first, lower index on ties; -1 past n. */
-    int filled = 0;
-    for (int j = 0; top && j < m->n; j++) {
-        double key = m->w[j] * y[j];
-        int pos = filled < n_top ? filled : n_top;
-        while (pos > 0 && key > m->w[top[pos - 1]] * y[top[pos - 1]])
-            pos--;
-        if (pos >= n_top)
-            continue;
-        int last = filled < n_top ? filled : n_top - 1;
-        for (int q = last; q > pos; q--)
-            top[q] = top[q - 1];
-        top[pos] = j;
-        if (filled < n_top)
-            filled++;
+    if (top == NULL || n_top <= 0)
+        return sigmoid(z);
+    /* The n_top largest contributions w_j y_j. */
+    double stack[256] = {0};
+    double *contribution = m->n <= 256 ? stack : lad_malloc_array((size_t)m->n, sizeof *contribution);
+    if (contribution == NULL) {
+        for (int q = 0; q < n_top; q++)
+            top[q] = -1;
+        return sigmoid(z);
     }
-    for (int q = filled; top && q < n_top; q++)
-        top[q] = -1;
+    for (int j = 0; j < m->n; j++)
+        contribution[j] = m->w[j] * y[j];
+    lad_top_indices(contribution, m->n, top, n_top);
+    if (contribution != stack)
+        free(contribution);
     return sigmoid(z);
 }

@@ -19,6 +19,7 @@
 #include "lad_features.h"
 #include "lad_log.h"
 #include "lad_mem.h"
+#include "lad_top.h"
 #include "lad_qstat.h"
 #include "lad_transform.h"
 
@@ -197,27 +198,6 @@ double lad_pca_decision_threshold(const struct lad_pca_model *m)
     return fmax(m->threshold, 1e-9 * total);
 }
 
-/* Indices of the n_top largest key[j], largest first, lower index first on ties; -1 past n. */
-static void top_indices(const double *key, int n, int *top, int n_top)
-{
-    int filled = 0;
-    for (int j = 0; j < n; j++) {
-        int pos = filled < n_top ? filled : n_top;
-        while (pos > 0 && key[j] > key[top[pos - 1]])
-            pos--;
-        if (pos >= n_top)
-            continue;
-        int last = filled < n_top ? filled : n_top - 1;
-        for (int q = last; q > pos; q--)
-            top[q] = top[q - 1];
-        top[pos] = j;
-        if (filled < n_top)
-            filled++;
-    }
-    for (int q = filled; q < n_top; q++)
-        top[q] = -1;
-}
-
 double lad_pca_score(const struct lad_pca_model *m, const double *y, int *top, int n_top)
 {
     const int n = m->n, k = m->k;
@@ -245,7 +225,7 @@ double lad_pca_score(const struct lad_pca_model *m, const double *y, int *top, i
         spe += r[i];
     }
     if (top && n_top > 0)
-        top_indices(r, n, top, n_top);
+        lad_top_indices(r, n, top, n_top);
     if (buf != stack)
         free(buf);
     return spe;

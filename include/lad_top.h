@@ -1,0 +1,18 @@
+/*
+ * lad_top.h - the features that contribute most to a block's score, ranked the same at any rank count.
+ *
+ * Contributions come out of floating-point sums whose order depends on the rank count (eigenvectors,
+ * Newton steps), so two contributions that are equal in exact arithmetic can differ in the last bits
+ * and swap places from one run to the next. Contributions within LAD_TOP_TIE_REL of the row's largest
+ * magnitude of each other are therefore ties, and ties go to the lower feature index.
+ */
+#ifndef LAD_TOP_H
+#define LAD_TOP_H
+
+/* Round-off is ~1e-15 relative; real differences between contributions are far above this. */
+#define LAD_TOP_TIE_REL 1e-9
+
+/* Local. top[0, n_top): the indices of the n_top largest key[j] (j < n), largest first; -1 past n. */
+void lad_top_indices(const double *key, int n, int *top, int n_top);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * test_top.c - ranking of score contributions: order, ties to the lower index, round-off tolerance,
+ * fewer features than asked for, and the PCA and logistic-regression scores that use it.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lad_logreg.h"
+#include "lad_pca.h"
+#include "lad_test.h"
+#include "lad_top.h"
+
+static void test_top_orders_largest_first(void)
+{
+    const double key[] = {0.5, 3.0, -7.0, 2.0, 9.0, 0.0};
+    int top[3];
+    lad_top_indices(key, 6, top, 3);
+    CU_ASSERT_EQUAL(top[0], 4);
+    CU_ASSERT_EQUAL(top[1], 1);
+    CU_ASSERT_EQUAL(top[2], 3);
+}
+
+static void test_top_exact_ties_go_to_lower_index(void)
+{
+    const double key[] = {1.0, 4.0, 2.0, 4.0, 4.0};
+    int top[3];
+    lad_top_indices(key, 5, top, 3);
+    CU_ASSERT_EQUAL(top[0], 1);
+    CU_ASSERT_EQUAL(top[1], 3);
+    CU_ASSERT_EQUAL(top[2], 4);
+}
+
+/* Equal in exact arithmetic but off in the last bits, either way round: the same ranking. */
+static void test_top_round_off_is_a_tie(void)
+{
+    const double up[] = {1.0, 4.0 * (1.0 + 1e-14), 4.0, 2.0};
+    const double down[] = {1.0, 4.0, 4.0 * (1.0 + 1e-14), 2.0};
+    int a[2], b[2];
+    lad_top_indices(up, 4, a, 2);
+    lad_top_indices(down, 4, b, 2);
+    CU_ASSERT_EQUAL(a[0], 1);
+    CU_ASSERT_EQUAL(a[1], 2);
+    CU_ASSERT_EQUAL(memcmp(a, b, sizeof a), 0);
+    /* A difference far above round-off still counts. */
+    const double clear[] = {1.0, 4.0, 4.0 * (1.0 + 1e-6), 2.0};
+    lad_top_indices(clear, 4, a, 2);
+    CU_ASSERT_EQUAL(a[0], 2);
+    CU_ASSERT_EQUAL(a[1], 1);
+}
+
+static void test_top_fewer_features_than_asked(void)
+{
+    const double key[] = {-1.0, 5.0};
+    int top[4] = {7, 7, 7, 7};
+    lad_top_indices(key, 2, top, 4);
+    CU_ASSERT_EQUAL(top[0], 1);
+    CU_ASSERT_EQUAL(top[1], 0);
+    CU_ASSERT_EQUAL(top[2], -1);
+    CU_ASSERT_EQUAL(top[3], -1);
+    lad_top_indices(key, 0, top, 2);
+    CU_ASSERT_EQUAL(top[0], -1);
+    CU_ASSERT_EQUAL(top[1], -1);
+}
+
+/* PCA with the normal subspace e0: residuals of y = (5, 1, 1 + 1e-15, 3) are y1..y3, so the top two are
+ * feature 3 and then the lower of the two equal ones. */
+static void test_top_in_pca_score(void)
+{
+    double components[4] = {1.0, 0.0, 0.0, 0.0}; /* 4 x 1, row-major */
+    double eigenvalues[4] = {10.0, 1.0, 1.0, 1.0};
+    struct lad_pca_model m = {0};
+    m.n = 4;
+    m.k = 1;
+    m.components = components;
+    m.eigenvalues = eigenvalues;
+    const double y[] = {5.0, 1.0 + 1e-15, 1.0, 3.0};
+    int top[3];
+    double spe = lad_pca_score(&m, y, top, 3);
+    CU_ASSERT_DOUBLE_EQUAL(spe, 11.0, 1e-12);
+    CU_ASSERT_EQUAL(top[0], 3);
+    CU_ASSERT_EQUAL(top[1], 1);
+    CU_ASSERT_EQUAL(top[2], 2);
+}
+
+static void test_top_in_logreg_score(void)
+{
+    double w[] = {2.0, -1.0, 0.5, 2.0};
+    struct lad_logreg_model m = {0};
+    m.n = 4;
+    m.w = w;
+    m.bias = -1.0;
+    const double y[] = {1.0, 3.0, 8.0, 1.0};
+    int top[2];
+    double p = lad_logreg_score(&m, y, top, 2);
+    CU_ASSERT_DOUBLE_EQUAL(p, 1.0 / (1.0 + exp(-(-1.0 + 2.0 - 3.0 + 4.0 + 2.0))), 1e-15);
+    CU_ASSERT_EQUAL(top[0], 2);
+    CU_ASSERT_EQUAL(top[1], 0);
+}
+
+static CU_TestInfo tests[] = {
+    {"largest first", test_top_orders_largest_first},
+    {"exact ties go to the lower index", test_top_exact_ties_go_to_lower_index},
+    {"round-off differences are ties", test_top_round_off_is_a_tie},
+    {"fewer features than asked for", test_top_fewer_features_than_asked},
+    {"PCA names its largest residuals", test_top_in_pca_score},
+    {"logistic regression names its largest w_j y_j", test_top_in_logreg_score},
+    CU_TEST_INFO_NULL,
+};
+static CU_SuiteInfo suites[] = {{"top", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+
+int main(int argc, char **argv)
+{
+    return lad_test_main(argc, argv, suites);
+}
