@@ -51,14 +51,26 @@ void lad_distmat_free(struct lad_distmat *z);
  */
 enum lad_status lad_distmat_gram(struct lad_ctx *ctx, const struct lad_distmat *z, double *g);
 
+/* Rows per process row below which spreading the eigenproblem costs more than it saves. */
+#define LAD_EIGH_MIN_ROWS 512
+
+/*
+ * Local. The side of the square grid lad_distmat_eigh uses by default: the largest p with p * p <= size
+ * and p * LAD_EIGH_MIN_ROWS <= n. It depends on the rank count only where n is large, so a model's
+ * event space (tens to hundreds of events) is always decomposed on one process, with the same
+ * arithmetic at any rank count: the PCA model is then bit-identical whenever its covariance is.
+ */
+int lad_distmat_eigh_grid_side(int size, int n);
+
 /*
  * Collective. Eigen-decomposition of the symmetric n x n matrix c (row-major, identical on every
- * rank) with pdsyevd on a block-cyclic grid: eigenvalues in descending order in w, the matching
- * eigenvectors as columns of v (row-major n x n), identical on every rank (broadcast from the grid).
- * Each eigenvector's largest-magnitude entry is positive (the first on ties), so the result does not
+ * rank) with pdsyevd on a grid_side x grid_side block-cyclic grid (grid_side <= 0: the default above;
+ * clamped to the ranks there are): eigenvalues in descending order in w, the matching eigenvectors as
+ * columns of v (row-major n x n), identical on every rank (broadcast from the grid). Each
+ * eigenvector's largest-magnitude entry is positive (the first on ties), so the result does not
  * depend on the grid's sign choices. The eigenpairs are verified (|C v - w v| <= 1e-8 |C|): ScaLAPACK
  * failures that report info = 0 become LAD_ERR_NUMERIC instead of a wrong basis.
  */
-enum lad_status lad_distmat_eigh(struct lad_ctx *ctx, int n, const double *c, double *w, double *v);
+enum lad_status lad_distmat_eigh(struct lad_ctx *ctx, int n, const double *c, int grid_side, double *w, double *v);
 
 #endif

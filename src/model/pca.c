@@ -153,7 +153,7 @@ enum lad_status lad_pca_fit(struct lad_ctx *ctx, const struct lad_features *f, c
         goto out_free;
     /* The covariance overwrites G, which is no longer needed. */
     build_covariance(n, g, (double)means.n_train, means.mean, t, g);
-    st = lad_distmat_eigh(ctx, n, g, w, v);
+    st = lad_distmat_eigh(ctx, n, g, 0, w, v);
     if (st != LAD_OK)
         goto out_free;
 

@@ -137,7 +137,15 @@ static enum lad_status check_eigenpairs(struct lad_ctx *ctx, int n, const double
     return LAD_OK;
 }
 
-enum lad_status lad_distmat_eigh(struct lad_ctx *ctx, int n, const double *c, double *w, double *v)
+int lad_distmat_eigh_grid_side(int size, int n)
+{
+    int side = 1;
+    while ((side + 1) * (side + 1) <= size && (side + 1) * LAD_EIGH_MIN_ROWS <= n)
+        side++;
+    return side;
+}
+
+enum lad_status lad_distmat_eigh(struct lad_ctx *ctx, int n, const double *c, int grid_side, double *w, double *v)
 {
     struct lad_blacs_grid g = {.context = -1};
     double *w_asc = lad_calloc_array((size_t)(n > 0 ? n : 1), sizeof *w_asc);
@@ -149,16 +157,17 @@ enum lad_status lad_distmat_eigh(struct lad_ctx *ctx, int n, const double *c, do
     if (st != LAD_OK)
         goto out_free;
 
-    /* Block size: small enough that the matrix spreads over the whole grid (a 29 x 29 covariance with
-     * 64-blocks would sit on one process), at most 64 for cache-sized local kernels. */
-    int nprow, npcol;
-    lad__square_shape(ctx->size, &nprow, &npcol);
-    int longest = nprow > npcol ? nprow : npcol;
-    int nb = (n + longest - 1) / longest;
+    /* The grid and block size depend on n and grid_side only, never on the rank count beyond the
+     * clamp, so the same matrix gets the same arithmetic (see lad_distmat.h). The block size spreads
+     * the matrix over the whole grid, at most 64 for cache-sized local kernels. */
+    int side = grid_side > 0 ? grid_side : lad_distmat_eigh_grid_side(ctx->size, n);
+    while (side > 1 && side * side > ctx->size)
+        side--;
+    int nb = (n + side - 1) / side;
     nb = nb < 1 ? 1 : (nb > DEFAULT_NB ? DEFAULT_NB : nb);
     /* A fresh grid, not the one of a distmat: eigh takes any replicated matrix. Ranks outside the grid
      * wait in the agreement below. */
-    lad__grid_create(ctx, nprow, npcol, &g);
+    lad__grid_create(ctx, side, side, &g);
     if (lad__in_grid(&g))
         st = eigh_local(ctx, &g, n, nb, c, w_asc, v_full);
     st = lad_status_agree(ctx, st);

@@ -198,7 +198,7 @@ static void test_grid_shape(void)
 
 /* C = H diag(lambda) H with H the Householder reflection of v = (1, 2, ..., n): the eigenvectors are
  * H's columns and the eigenvalues lambda_i = n - i + 0.5 (distinct). */
-static void check_eigh(int n)
+static void check_eigh(int n, int grid_side)
 {
     struct lad_ctx *ctx = &lad_test_ctx;
     double *h = calloc((size_t)n * n, sizeof *h), *c = calloc((size_t)n * n, sizeof *c);
@@ -212,7 +212,7 @@ static void check_eigh(int n)
         for (int j = 0; j < n; j++)
             for (int k = 0; k < n; k++)
                 c[i * n + j] += h[i * n + k] * (n - k - 0.5) * h[j * n + k];
-    CU_ASSERT_EQUAL_FATAL(lad_distmat_eigh(ctx, n, c, w, v), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_distmat_eigh(ctx, n, c, grid_side, w, v), LAD_OK);
     int bad = 0;
     for (int k = 0; k < n; k++) {
         bad += !(fabs(w[k] - (n - k - 0.5)) <= 1e-12 * n);
@@ -232,11 +232,27 @@ static void check_eigh(int n)
     free(v);
 }
 
+/* On the default grid, on one process, and spread over a 2 x 2 grid (clamped to 1 x 1 below 4 ranks). */
 static void test_eigh_known(void)
 {
     const int ns[] = {1, 2, 3, 9, 40};
     for (unsigned k = 0; k < sizeof ns / sizeof ns[0]; k++)
-        check_eigh(ns[k]);
+        for (int side = 0; side <= 2; side++)
+            check_eigh(ns[k], side);
+}
+
+/* The default grid is one process for event spaces of a model's size at any rank count, and square
+ * grids only from LAD_EIGH_MIN_ROWS rows per process row. */
+static void test_eigh_default_grid(void)
+{
+    for (int size = 1; size <= 64; size++) {
+        CU_ASSERT_EQUAL(lad_distmat_eigh_grid_side(size, 30), 1);
+        CU_ASSERT_EQUAL(lad_distmat_eigh_grid_side(size, 2 * LAD_EIGH_MIN_ROWS - 1), 1);
+    }
+    CU_ASSERT_EQUAL(lad_distmat_eigh_grid_side(4, 2 * LAD_EIGH_MIN_ROWS), 2);
+    CU_ASSERT_EQUAL(lad_distmat_eigh_grid_side(3, 2 * LAD_EIGH_MIN_ROWS), 1);
+    CU_ASSERT_EQUAL(lad_distmat_eigh_grid_side(64, 5 * LAD_EIGH_MIN_ROWS), 5);
+    CU_ASSERT_EQUAL(lad_distmat_eigh_grid_side(16, 5 * LAD_EIGH_MIN_ROWS), 4);
 }
 
 /* ---- transform and models against the single-rank reference ---- */
@@ -315,6 +331,14 @@ static void compare_pca(int64_t n_rows, int n_ev, uint8_t (*use_fn)(int64_t), un
         CU_ASSERT_EQUAL(bad, 0);
         CU_ASSERT_TRUE(close_rel(m.threshold, rm.threshold, fabs(rm.threshold)));
         CU_ASSERT_TRUE(close_rel(m.variance, rm.variance, 1.0));
+        if (!(flags & LAD_TF_LOG)) {
+            /* Integer counts give an exact Gram matrix, and an event space this small is decomposed on
+             * one process at any rank count: the model is the same to the bit. */
+            CU_ASSERT_EQUAL(memcmp(m.eigenvalues, rm.eigenvalues, (size_t)n_ev * sizeof *m.eigenvalues), 0);
+            if (m.k == rm.k)
+                CU_ASSERT_EQUAL(memcmp(m.components, rm.components, (size_t)n_ev * m.k * sizeof *m.components), 0);
+            CU_ASSERT_EQUAL(m.threshold, rm.threshold);
+        }
         for (int64_t i = 0; i < n_rows; i++)
             anomalies += ref_verdict[i];
         CU_ASSERT_EQUAL(memcmp(all, ref_verdict, (size_t)n_rows), 0);
@@ -427,6 +451,7 @@ static CU_TestInfo tests[] = {
     {"Gram matrix exact: selections, block sizes, tiny shapes", test_gram_exact},
     {"process grid as square as possible; empty selection", test_grid_shape},
     {"eigenpairs of matrices with known spectra", test_eigh_known},
+    {"default eigensolver grid", test_eigh_default_grid},
     {"transform and fingerprint bit-identical to one rank", test_transform_bitwise},
     {"PCA equals the single-rank reference", test_pca_vs_reference},
     {"logistic regression equals the single-rank reference", test_logreg_vs_reference},
