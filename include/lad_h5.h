@@ -32,6 +32,15 @@ enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5
 /* Collective. Closes; returns an agreed status (a failed close means the file is not complete). */
 enum lad_status lad_h5_close(struct lad_ctx *ctx, struct lad_h5 *h);
 
+/* What lad_h5_write_atomic puts into the file; arg is the caller's. */
+typedef enum lad_status (*lad_h5_fill_fn)(struct lad_ctx *ctx, struct lad_h5 *h, const void *arg);
+
+/*
+ * Collective. Writes path as one unit: a temporary name beside it (lad_outfile), filled by fill,
+ * closed, then renamed. On any failure the temporary file is removed and path is left as it was.
+ */
+enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h5_fill_fn fill, const void *arg);
+
 /* Collective. Creates a group (and its parents). */
 enum lad_status lad_h5_group(struct lad_ctx *ctx, struct lad_h5 *h, const char *name);
 

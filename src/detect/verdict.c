@@ -176,28 +176,30 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
     return st;
 }
 
+/* What verdicts.h5 holds: the sessions and every model's verdicts. */
+struct verdict_file {
+    const struct lad_features *f;
+    const struct lad_verdicts *v;
+    int n;
+};
+
+static enum lad_status write_verdict_file(struct lad_ctx *ctx, struct lad_h5 *h, const void *arg)
+{
+    const struct verdict_file *vf = arg;
+    const struct lad_features *f = vf->f;
+    enum lad_status st = lad_h5_attr_str(ctx, h, "/", "format", "logad-verdicts");
+    if (st == LAD_OK)
+        st = lad_h5_attr_str(ctx, h, "/", "session_kind", f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+    if (st == LAD_OK)
+        st = lad_h5_write_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, f->n_global, 0, f->row_begin, f->n_local, f->keys);
+    for (int m = 0; m < vf->n && st == LAD_OK; m++)
+        st = write_model(ctx, h, f, &vf->v[m]);
+    return st;
+}
+
 enum lad_status lad_verdict_write_h5(struct lad_ctx *ctx, const struct lad_features *f, const struct lad_verdicts *v,
                                      int n, const char *path)
 {
-    char tmp[PATH_MAX];
-    enum lad_status st = lad_outfile_collective_begin(ctx, path, tmp);
-    if (st != LAD_OK)
-        return st;
-    struct lad_h5 h;
-    st = lad_h5_create(ctx, tmp, &h);
-    if (st == LAD_OK) {
-        st = lad_h5_attr_str(ctx, &h, "/", "format", "logad-verdicts");
-        if (st == LAD_OK)
-            st = lad_h5_attr_str(ctx, &h, "/", "session_kind",
-                                 f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
-        if (st == LAD_OK)
-            st = lad_h5_write_rows(ctx, &h, "/sessions", H5T_NATIVE_INT64, f->n_global, 0, f->row_begin, f->n_local,
-                                   f->keys);
-        for (int m = 0; m < n && st == LAD_OK; m++)
-            st = write_model(ctx, &h, f, &v[m]);
-        enum lad_status cst = lad_h5_close(ctx, &h);
-        if (st == LAD_OK)
-            st = cst;
-    }
-    return lad_outfile_collective_end(ctx, path, tmp, st);
+    const struct verdict_file vf = {.f = f, .v = v, .n = n};
+    return lad_h5_write_atomic(ctx, path, write_verdict_file, &vf);
 }

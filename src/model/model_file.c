@@ -18,7 +18,6 @@
 #include "lad_h5.h"
 #include "lad_hash.h"
 #include "lad_mem.h"
-#include "lad_outfile.h"
 #include "lad_version.h"
 
 const char *lad_model_type_name(enum lad_model_type type)
@@ -72,8 +71,9 @@ static enum lad_status check_model(struct lad_ctx *ctx, const struct lad_model *
     return LAD_OK;
 }
 
-static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_model *m)
+static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, const void *arg)
 {
+    const struct lad_model *m = arg;
     const int e = m->events.n;
     /* The transform is stored as its canonical spec (parsed back on read), the fingerprint as hex text:
      * h5dump shows both as they appear in logs and summaries, with no signedness question. */
@@ -124,22 +124,11 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
 
 enum lad_status lad_model_write(struct lad_ctx *ctx, const char *path, const struct lad_model *m)
 {
-    char tmp[PATH_MAX];
     /* An inconsistent model is refused before any file is created; then temporary name + rename. */
     enum lad_status st = lad_status_agree(ctx, check_model(ctx, m));
-    if (st == LAD_OK)
-        st = lad_outfile_collective_begin(ctx, path, tmp);
     if (st != LAD_OK)
         return st;
-    struct lad_h5 h;
-    st = lad_h5_create(ctx, tmp, &h);
-    if (st == LAD_OK) {
-        st = write_contents(ctx, &h, m);
-        enum lad_status cst = lad_h5_close(ctx, &h);
-        if (st == LAD_OK)
-            st = cst;
-    }
-    return lad_outfile_collective_end(ctx, path, tmp, st);
+    return lad_h5_write_atomic(ctx, path, write_contents, m);
 }
 
 static void format_shape(char *buf, size_t cap, int64_t rows, int64_t cols)

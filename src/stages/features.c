@@ -13,16 +13,25 @@
 #include "lad_log.h"
 #include "lad_mem.h"
 #include "lad_options.h"
-#include "lad_outfile.h"
 #include "lad_stages.h"
 #include "lad_transform.h"
 
 #define DEFAULT_FEATURES_IN "data/processed/features.h5"
 #define DEFAULT_MATRIX_OUT "data/processed/matrix.h5"
 
-static enum lad_status write_matrix(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_features *f,
-                                    const struct lad_transform *t, const char *spec)
+/* What matrix.h5 holds: the transformed rows and the transform that made them. */
+struct matrix_file {
+    const struct lad_features *f;
+    const struct lad_transform *t;
+    const char *spec;
+};
+
+static enum lad_status write_matrix(struct lad_ctx *ctx, struct lad_h5 *h, const void *arg)
 {
+    const struct matrix_file *mf = arg;
+    const struct lad_features *f = mf->f;
+    const struct lad_transform *t = mf->t;
+    const char *spec = mf->spec;
     double *y = lad_malloc_array((size_t)f->n_local * (size_t)f->n_events, sizeof *y);
     enum lad_status st = lad_status_agree(ctx, y ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     if (st != LAD_OK)
@@ -70,21 +79,12 @@ enum lad_status lad_stage_features(struct lad_ctx *ctx, const struct lad_options
     lad_timer_start(ctx, LAD_PHASE_TRANSFORM);
     st = lad_transform_fit(ctx, &f, NULL, flags, &t);
     lad_timer_stop(ctx, LAD_PHASE_TRANSFORM);
-    char tmp[PATH_MAX], canon[64];
+    char canon[64];
     lad_transform_format(flags, canon, sizeof canon);
-    if (st == LAD_OK)
-        st = lad_outfile_collective_begin(ctx, out, tmp);
     if (st == LAD_OK) {
-        struct lad_h5 h;
+        const struct matrix_file mf = {.f = &f, .t = &t, .spec = canon};
         lad_timer_start(ctx, LAD_PHASE_WRITE);
-        st = lad_h5_create(ctx, tmp, &h);
-        if (st == LAD_OK) {
-            st = write_matrix(ctx, &h, &f, &t, canon);
-            enum lad_status cst = lad_h5_close(ctx, &h);
-            if (st == LAD_OK)
-                st = cst;
-        }
-        st = lad_outfile_collective_end(ctx, out, tmp, st);
+        st = lad_h5_write_atomic(ctx, out, write_matrix, &mf);
         lad_timer_stop(ctx, LAD_PHASE_WRITE);
     }
     if (st == LAD_OK)

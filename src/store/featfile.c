@@ -8,7 +8,6 @@
 #include "lad_features.h"
 #include "lad_h5.h"
 #include "lad_mem.h"
-#include "lad_outfile.h"
 #include "lad_version.h"
 
 struct counter_attr {
@@ -24,8 +23,9 @@ static const struct counter_attr summary_attrs[] = {
 };
 #define N_SUMMARY_ATTRS (sizeof summary_attrs / sizeof summary_attrs[0])
 
-static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_features *f)
+static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, const void *arg)
 {
+    const struct lad_features *f = arg;
     enum lad_status st = lad_h5_attr_str(ctx, h, "/", "format", LAD_FEATFILE_FORMAT);
     if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "format_version", LAD_FEATURES_FORMAT_VERSION);
     if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "created_by", "logad " LAD_VERSION);
@@ -52,19 +52,7 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
 
 enum lad_status lad_featfile_write(struct lad_ctx *ctx, const char *path, const struct lad_features *f)
 {
-    char tmp[PATH_MAX];
-    enum lad_status st = lad_outfile_collective_begin(ctx, path, tmp);
-    if (st != LAD_OK)
-        return st;
-    struct lad_h5 h;
-    st = lad_h5_create(ctx, tmp, &h);
-    if (st == LAD_OK) {
-        st = write_contents(ctx, &h, f);
-        enum lad_status cst = lad_h5_close(ctx, &h);
-        if (st == LAD_OK)
-            st = cst;
-    }
-    return lad_outfile_collective_end(ctx, path, tmp, st);
+    return lad_h5_write_atomic(ctx, path, write_contents, f);
 }
 
 static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, const char *path, struct lad_features *f)

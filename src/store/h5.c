@@ -8,6 +8,7 @@
 
 #include "lad_ctx.h"
 #include "lad_mem.h"
+#include "lad_outfile.h"
 
 static enum lad_status h5_error(struct lad_ctx *ctx, const struct lad_h5 *h, const char *what, const char *name)
 {
@@ -94,6 +95,23 @@ enum lad_status lad_h5_close(struct lad_ctx *ctx, struct lad_h5 *h)
         st = h5_error(ctx, h, "close", h->path);
     h->dxpl = h->file = H5I_INVALID_HID;
     return lad_status_agree(ctx, st);
+}
+
+enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h5_fill_fn fill, const void *arg)
+{
+    char tmp[PATH_MAX];
+    enum lad_status st = lad_outfile_collective_begin(ctx, path, tmp);
+    if (st != LAD_OK)
+        return st;
+    struct lad_h5 h;
+    st = lad_h5_create(ctx, tmp, &h);
+    if (st == LAD_OK) {
+        st = fill(ctx, &h, arg);
+        enum lad_status cst = lad_h5_close(ctx, &h);
+        if (st == LAD_OK)
+            st = cst;
+    }
+    return lad_outfile_collective_end(ctx, path, tmp, st);
 }
 
 bool lad_h5_exists(struct lad_h5 *h, const char *name)
