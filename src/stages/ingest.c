@@ -187,6 +187,24 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const struct lad_options
     return lad_status_agree(ctx, st);
 }
 
+/*
+ * Collective. The global number (from 1) of the first line that does not fit the log format, INT64_MAX
+ * if none; *mine (if not NULL) gets this rank's candidate. Ranks own consecutive byte ranges, so the
+ * lines before a rank are the exclusive prefix sum of the lines per rank.
+ */
+static int64_t first_malformed_line(struct lad_ctx *ctx, const struct ingest *g, int64_t *mine)
+{
+    int64_t before = 0, local, first;
+    MPI_Exscan(&g->lines_local, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
+    if (ctx->rank == 0)
+        before = 0;
+    local = g->first_malformed_local >= 0 ? before + g->first_malformed_local + 1 : INT64_MAX;
+    MPI_Allreduce(&local, &first, 1, MPI_INT64_T, MPI_MIN, ctx->comm);
+    if (mine != NULL)
+        *mine = local;
+    return first;
+}
+
 /* Global counters, and the 1-based global number of the first malformed line. */
 static enum lad_status summarize(struct lad_ctx *ctx, struct ingest *g, const struct lad_parse_stats *s,
                                  const struct lad_linereader_stats *rs, struct lad_features *f)
@@ -208,13 +226,7 @@ static enum lad_status summarize(struct lad_ctx *ctx, struct ingest *g, const st
     int u = lad_events_find_id(&f->events, LAD_EVENT_UNMATCHED_ID);
     sum->unmatched_lines = u >= 0 ? f->events.lines[u] : 0;
 
-    /* Ranks own consecutive byte ranges, so lines before this rank = exclusive prefix sum. */
-    int64_t before = 0;
-    MPI_Exscan(&g->lines_local, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
-    if (ctx->rank == 0)
-        before = 0;
-    int64_t mine = g->first_malformed_local >= 0 ? before + g->first_malformed_local + 1 : INT64_MAX, first;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT64_T, MPI_MIN, ctx->comm);
+    int64_t first = first_malformed_line(ctx, g, NULL);
     sum->first_malformed_line = first == INT64_MAX ? 0 : first;
     return LAD_OK;
 }
@@ -235,12 +247,7 @@ static enum lad_status check_format_fit(struct lad_ctx *ctx, const struct lad_op
     MPI_Allreduce(local, global, 2, MPI_INT64_T, MPI_SUM, ctx->comm);
     if (global[1] * 2 <= global[0])
         return LAD_OK;
-    int64_t before = 0;
-    MPI_Exscan(&g->lines_local, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
-    if (ctx->rank == 0)
-        before = 0;
-    int64_t mine = g->first_malformed_local >= 0 ? before + g->first_malformed_local + 1 : INT64_MAX, first;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT64_T, MPI_MIN, ctx->comm);
+    int64_t mine, first = first_malformed_line(ctx, g, &mine);
     int holder = mine == first ? ctx->rank : ctx->size, root;
     MPI_Allreduce(&holder, &root, 1, MPI_INT, MPI_MIN, ctx->comm);
     if (root < ctx->size)
