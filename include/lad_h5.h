@@ -17,6 +17,7 @@
 #include "lad_status.h"
 
 struct lad_ctx;
+struct lad_events;
 
 /* An HDF5 file opened by all ranks of ctx->comm, with a collective transfer property list. */
 struct lad_h5 {
@@ -71,6 +72,11 @@ enum lad_status lad_h5_write_strings(struct lad_ctx *ctx, struct lad_h5 *h, cons
 /* Collective. Reads such a dataset: *n strings, each malloc'd, in a malloc'd array. */
 enum lad_status lad_h5_read_strings(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int *n,
                                     char ***strings);
+
+/* Collective. The event table as /events/ids and /events/templates (string [E] each). */
+enum lad_status lad_h5_write_events(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_events *ev);
+/* Collective. Reads that pair into the empty table ev; lists of different lengths are LAD_ERR_INPUT. */
+enum lad_status lad_h5_read_events(struct lad_ctx *ctx, struct lad_h5 *h, struct lad_events *ev);
 
 /* Collective. Attributes on an object ("/" for the file). */
 enum lad_status lad_h5_attr_i64(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, int64_t v);

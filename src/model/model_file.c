@@ -92,9 +92,7 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
     if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "fingerprint", fp);
     if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "options", m->options ? m->options : "");
     if (st == LAD_OK)
-        st = lad_h5_write_strings(ctx, h, "/events/ids", e, (const char *const *)m->events.ids);
-    if (st == LAD_OK)
-        st = lad_h5_write_strings(ctx, h, "/events/templates", e, (const char *const *)m->events.templates);
+        st = lad_h5_write_events(ctx, h, &m->events);
     if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, e, 0, m->transform.weight);
     if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/mean", H5T_NATIVE_DOUBLE, e, 0, m->transform.mean);
     if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/df", H5T_NATIVE_INT64, e, 0, m->transform.df);
@@ -212,25 +210,12 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
 /* Collective. The event table, the transform and the detector's arrays, with every size checked. */
 static enum lad_status read_arrays(struct lad_ctx *ctx, struct lad_h5 *h, struct lad_model *m)
 {
-    int n_ids = 0, n_tpl = 0;
-    char **ids = NULL, **tpl = NULL;
     unsigned flags = m->transform.flags;
-    enum lad_status st = lad_h5_read_strings(ctx, h, "/events/ids", &n_ids, &ids);
-    if (st == LAD_OK)
-        st = lad_h5_read_strings(ctx, h, "/events/templates", &n_tpl, &tpl);
-    if (st == LAD_OK && (n_ids != n_tpl || n_ids < 1))
-        st = lad_fail(ctx, LAD_ERR_MODEL, "%s: %d event ids but %d templates", h->path, n_ids, n_tpl);
-    for (int i = 0; i < n_ids && st == LAD_OK; i++)
-        st = lad_events_add(ctx, &m->events, ids[i], tpl[i]);
-    for (int i = 0; i < n_ids; i++)
-        free(ids[i]);
-    for (int i = 0; i < n_tpl; i++)
-        free(tpl[i]);
-    free(ids);
-    free(tpl);
-    st = lad_status_agree(ctx, st);
+    enum lad_status st = lad_h5_read_events(ctx, h, &m->events);
+    if (st == LAD_OK && m->events.n < 1)
+        st = lad_status_agree(ctx, lad_fail(ctx, LAD_ERR_MODEL, "%s: the model has no events", h->path));
     /* The event table fixes E; every other array is checked against it before it is read. */
-    const int64_t e = n_ids;
+    const int64_t e = m->events.n;
     if (st == LAD_OK) st = check_dims(ctx, h, "/transform/weight", e, 0);
     if (st == LAD_OK) st = check_dims(ctx, h, "/transform/mean", e, 0);
     if (st == LAD_OK) st = check_dims(ctx, h, "/transform/df", e, 0);

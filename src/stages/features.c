@@ -47,9 +47,7 @@ static enum lad_status write_matrix(struct lad_ctx *ctx, struct lad_h5 *h, const
         st = lad_h5_write_rows(ctx, h, "/matrix", H5T_NATIVE_DOUBLE, f->n_global, f->n_events, f->row_begin,
                                f->n_local, y);
     if (st == LAD_OK)
-        st = lad_h5_write_strings(ctx, h, "/events/ids", f->events.n, (const char *const *)f->events.ids);
-    if (st == LAD_OK)
-        st = lad_h5_write_strings(ctx, h, "/events/templates", f->events.n, (const char *const *)f->events.templates);
+        st = lad_h5_write_events(ctx, h, &f->events);
     if (st == LAD_OK)
         st = lad_h5_write_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, t->n, 0, t->weight);
     if (st == LAD_OK)

@@ -42,9 +42,7 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
         st = lad_h5_write_rows(ctx, h, "/counts", H5T_NATIVE_INT64, f->n_global, f->n_events, f->row_begin,
                                f->n_local, f->counts);
     if (st == LAD_OK)
-        st = lad_h5_write_strings(ctx, h, "/events/ids", f->events.n, (const char *const *)f->events.ids);
-    if (st == LAD_OK)
-        st = lad_h5_write_strings(ctx, h, "/events/templates", f->events.n, (const char *const *)f->events.templates);
+        st = lad_h5_write_events(ctx, h, &f->events);
     if (st == LAD_OK)
         st = lad_h5_write_small(ctx, h, "/events/lines", H5T_NATIVE_INT64, f->events.n, 0, f->events.lines);
     return st;
@@ -84,28 +82,15 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
     if (st != LAD_OK)
         return st;
 
-    int n_ids = 0, n_tpl = 0;
-    char **ids = NULL, **tpl = NULL;
     int64_t rows = 0, cols = 0, srows = 0, scols = 0;
-    st = lad_h5_read_strings(ctx, h, "/events/ids", &n_ids, &ids);
-    if (st == LAD_OK)
-        st = lad_h5_read_strings(ctx, h, "/events/templates", &n_tpl, &tpl);
+    st = lad_h5_read_events(ctx, h, &f->events);
     if (st == LAD_OK)
         st = lad_status_agree(ctx, lad_h5_dims(ctx, h, "/counts", &rows, &cols));
     if (st == LAD_OK)
         st = lad_status_agree(ctx, lad_h5_dims(ctx, h, "/sessions", &srows, &scols));
-    if (st == LAD_OK && (n_ids != n_tpl || cols != n_ids || srows != rows || scols != 0))
+    if (st == LAD_OK && (cols != f->events.n || srows != rows || scols != 0))
         st = lad_fail(ctx, LAD_ERR_INPUT, "%s is inconsistent: %lld x %lld counts, %lld sessions, %d events", path,
-                      (long long)rows, (long long)cols, (long long)srows, n_ids);
-    st = lad_status_agree(ctx, st);
-    for (int i = 0; i < n_ids && st == LAD_OK; i++)
-        st = lad_events_add(ctx, &f->events, ids[i], tpl[i]);
-    for (int i = 0; i < n_ids; i++)
-        free(ids[i]);
-    for (int i = 0; i < n_tpl; i++)
-        free(tpl[i]);
-    free(ids);
-    free(tpl);
+                      (long long)rows, (long long)cols, (long long)srows, f->events.n);
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
         st = lad_h5_read_small(ctx, h, "/events/lines", H5T_NATIVE_INT64, f->events.n, 0, f->events.lines);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_events.h"
 #include "lad_mem.h"
 #include "lad_outfile.h"
 
@@ -440,4 +441,32 @@ enum lad_status lad_h5_get_str(struct lad_ctx *ctx, struct lad_h5 *h, const char
     if (attr >= 0)
         H5Aclose(attr);
     return st;
+}
+
+enum lad_status lad_h5_write_events(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_events *ev)
+{
+    enum lad_status st = lad_h5_write_strings(ctx, h, "/events/ids", ev->n, (const char *const *)ev->ids);
+    if (st == LAD_OK)
+        st = lad_h5_write_strings(ctx, h, "/events/templates", ev->n, (const char *const *)ev->templates);
+    return st;
+}
+
+enum lad_status lad_h5_read_events(struct lad_ctx *ctx, struct lad_h5 *h, struct lad_events *ev)
+{
+    int n_ids = 0, n_tpl = 0;
+    char **ids = NULL, **tpl = NULL;
+    enum lad_status st = lad_h5_read_strings(ctx, h, "/events/ids", &n_ids, &ids);
+    if (st == LAD_OK)
+        st = lad_h5_read_strings(ctx, h, "/events/templates", &n_tpl, &tpl);
+    if (st == LAD_OK && n_ids != n_tpl)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: %d event ids but %d templates", h->path, n_ids, n_tpl);
+    for (int i = 0; i < n_ids && st == LAD_OK; i++)
+        st = lad_events_add(ctx, ev, ids[i], tpl[i]);
+    for (int i = 0; i < n_ids; i++)
+        free(ids[i]);
+    for (int i = 0; i < n_tpl; i++)
+        free(tpl[i]);
+    free(ids);
+    free(tpl);
+    return lad_status_agree(ctx, st);
 }
