@@ -12,7 +12,10 @@
 /* Round-off is ~1e-15 relative; real differences between contributions are far above this. */
 #define LAD_TOP_TIE_REL 1e-9
 
-/* Local. top[0, n_top): the indices of the n_top largest key[j] (j < n), largest first; -1 past n. */
-void lad_top_indices(const double *key, int n, int *top, int n_top);
+/*
+ * Local. top[0, n_top): the indices of the n_top largest c_j = a[j] * b[j] (b NULL: c_j = a[j]), j < n,
+ * largest first; -1 past n. The product form scores w_j y_j without a buffer per block.
+ */
+void lad_top_indices(const double *a, const double *b, int n, int *top, int n_top);
 
 #endif

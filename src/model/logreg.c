@@ -388,20 +388,7 @@ double lad_logreg_score(const struct lad_logreg_model *m, const double *y, int *
     double z = m->bias;
     for (int j = 0; j < m->n; j++)
         z += m->w[j] * y[j];
-    if (top == NULL || n_top <= 0)
-        return sigmoid(z);
-    /* The n_top largest contributions w_j y_j. */
-    double stack[256] = {0};
-    double *contribution = m->n <= 256 ? stack : lad_malloc_array((size_t)m->n, sizeof *contribution);
-    if (contribution == NULL) {
-        for (int q = 0; q < n_top; q++)
-            top[q] = -1;
-        return sigmoid(z);
-    }
-    for (int j = 0; j < m->n; j++)
-        contribution[j] = m->w[j] * y[j];
-    lad_top_indices(contribution, m->n, top, n_top);
-    if (contribution != stack)
-        free(contribution);
+    if (top != NULL && n_top > 0)
+        lad_top_indices(m->w, y, m->n, top, n_top); /* the largest contributions w_j y_j */
     return sigmoid(z);
 }

@@ -225,7 +225,7 @@ double lad_pca_score(const struct lad_pca_model *m, const double *y, int *top, i
         spe += r[i];
     }
     if (top && n_top > 0)
-        lad_top_indices(r, n, top, n_top);
+        lad_top_indices(r, NULL, n, top, n_top);
     if (buf != stack)
         free(buf);
     return spe;

@@ -5,19 +5,25 @@
 
 #include <math.h>
 
-void lad_top_indices(const double *key, int n, int *top, int n_top)
+static inline double contribution(const double *a, const double *b, int j)
+{
+    return b ? a[j] * b[j] : a[j];
+}
+
+void lad_top_indices(const double *a, const double *b, int n, int *top, int n_top)
 {
     double scale = 0.0;
     for (int j = 0; j < n; j++)
-        scale = fmax(scale, fabs(key[j]));
+        scale = fmax(scale, fabs(contribution(a, b, j)));
     const double tie = LAD_TOP_TIE_REL * scale;
 
     /* Insertion into a list of at most n_top, scanning j upwards: an entry moves ahead of another
      * only when clearly larger, so among ties the lower index, seen first, stays ahead. */
     int filled = 0;
     for (int j = 0; j < n && n_top > 0; j++) {
+        const double c = contribution(a, b, j);
         int pos = filled;
-        while (pos > 0 && key[j] > key[top[pos - 1]] + tie)
+        while (pos > 0 && c > contribution(a, b, top[pos - 1]) + tie)
             pos--;
         if (pos >= n_top)
             continue;

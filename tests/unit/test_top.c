@@ -14,7 +14,7 @@ static void test_top_orders_largest_first(void)
 {
     const double key[] = {0.5, 3.0, -7.0, 2.0, 9.0, 0.0};
     int top[3];
-    lad_top_indices(key, 6, top, 3);
+    lad_top_indices(key, NULL, 6, top, 3);
     CU_ASSERT_EQUAL(top[0], 4);
     CU_ASSERT_EQUAL(top[1], 1);
     CU_ASSERT_EQUAL(top[2], 3);
@@ -24,7 +24,7 @@ static void test_top_exact_ties_go_to_lower_index(void)
 {
     const double key[] = {1.0, 4.0, 2.0, 4.0, 4.0};
     int top[3];
-    lad_top_indices(key, 5, top, 3);
+    lad_top_indices(key, NULL, 5, top, 3);
     CU_ASSERT_EQUAL(top[0], 1);
     CU_ASSERT_EQUAL(top[1], 3);
     CU_ASSERT_EQUAL(top[2], 4);
@@ -36,14 +36,14 @@ static void test_top_round_off_is_a_tie(void)
     const double up[] = {1.0, 4.0 * (1.0 + 1e-14), 4.0, 2.0};
     const double down[] = {1.0, 4.0, 4.0 * (1.0 + 1e-14), 2.0};
     int a[2], b[2];
-    lad_top_indices(up, 4, a, 2);
-    lad_top_indices(down, 4, b, 2);
+    lad_top_indices(up, NULL, 4, a, 2);
+    lad_top_indices(down, NULL, 4, b, 2);
     CU_ASSERT_EQUAL(a[0], 1);
     CU_ASSERT_EQUAL(a[1], 2);
     CU_ASSERT_EQUAL(memcmp(a, b, sizeof a), 0);
     /* A difference far above round-off still counts. */
     const double clear[] = {1.0, 4.0, 4.0 * (1.0 + 1e-6), 2.0};
-    lad_top_indices(clear, 4, a, 2);
+    lad_top_indices(clear, NULL, 4, a, 2);
     CU_ASSERT_EQUAL(a[0], 2);
     CU_ASSERT_EQUAL(a[1], 1);
 }
@@ -52,12 +52,12 @@ static void test_top_fewer_features_than_asked(void)
 {
     const double key[] = {-1.0, 5.0};
     int top[4] = {7, 7, 7, 7};
-    lad_top_indices(key, 2, top, 4);
+    lad_top_indices(key, NULL, 2, top, 4);
     CU_ASSERT_EQUAL(top[0], 1);
     CU_ASSERT_EQUAL(top[1], 0);
     CU_ASSERT_EQUAL(top[2], -1);
     CU_ASSERT_EQUAL(top[3], -1);
-    lad_top_indices(key, 0, top, 2);
+    lad_top_indices(key, NULL, 0, top, 2);
     CU_ASSERT_EQUAL(top[0], -1);
     CU_ASSERT_EQUAL(top[1], -1);
 }
