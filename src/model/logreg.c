@@ -6,10 +6,12 @@
  * transformed once, with a trailing 1 for the bias; a Newton step needs one pass over them (BLAS dgemv
  * and dsyrk) and one reduction of [loss, gradient, Hessian].
  *
- * Determinism: the reduction is MPI_Reduce to rank 0 followed by MPI_Bcast, so every rank holds the
- * same bits of every sum (MPI does not promise that of MPI_Allreduce), solves the same system with
- * LAPACK dposv, and takes the same branches; the run is reproducible for a given rank count. Across
- * rank counts only the summation order differs, so weights agree to round-off.
+ * Determinism: the same bits at any rank and thread count. The labelled rows are cut into chunks of
+ * CHUNK_ROWS consecutive rows in global order, and the rows of a chunk are moved onto one rank, so each
+ * chunk's partial sums are computed by the same BLAS calls on the same rows whatever the rank count.
+ * The chunks' partials are then added exactly (lad_exactsum: fixed-point digits against bounds every
+ * rank derives alike), so the reduced loss, gradient and Hessian, and everything after them, are
+ * identical bits.
  */
 #include "lad_logreg.h"
 
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_exactsum.h"
 #include "lad_features.h"
 #include "lad_log.h"
 #include "lad_mem.h"
@@ -34,17 +37,23 @@ extern void dsyrk_(const char *uplo, const char *trans, const int *n, const int 
 extern void dgemv_(const char *trans, const int *m, const int *n, const double *alpha, const double *a,
                    const int *lda, const double *x, const int *incx, const double *beta, double *y, const int *incy);
 
-#define BLOCK_ROWS 256       /* rows per dsyrk call */
+#define CHUNK_ROWS 256       /* rows per partial sum (one dgemv / dsyrk call), aligned on global row numbers */
 #define ARMIJO 1e-4          /* sufficient-decrease constant of the line search */
 #define MIN_STEP 1e-12       /* line search gives up below this step length */
 #define MAX_DAMPING_TRIES 12 /* Levenberg damping attempts when the Hessian is not positive definite */
 
-/* The labelled rows of this rank: x is rows x p row-major (= p x rows column-major), p = n + 1. */
+/* The labelled rows of this rank, whole chunks: x is rows x p row-major (= p x rows column-major), p = n + 1. */
 struct lr_data {
     int64_t rows;
     int p;
     double *x, *y, *c;
-    double *z, *r, *block; /* scratch: margins, residual weights, one dsyrk block */
+    double *z, *r, *block; /* scratch: margins, residual weights, one chunk of sqrt(s_i) x_i */
+    double *part;          /* one chunk's partial [loss, g, H] */
+    double *bound;         /* bounds of those partials, the same on every rank */
+    double *col_max;       /* p: max |x_ij| over all ranks' rows */
+    double c_max;          /* largest class weight */
+    struct lad_exactsum sum;      /* [loss, g, H] */
+    struct lad_exactsum loss_sum; /* loss alone, for the line search */
     int64_t n_global;      /* labelled rows over all ranks */
 };
 
@@ -61,33 +70,45 @@ static double sigmoid(double z)
     return e / (1.0 + e);
 }
 
-/* Collective. Sums buf[0, count) over ranks with the same bits on every rank (see the file comment). */
-static enum lad_status sum_to_all(struct lad_ctx *ctx, double *buf, int count)
+/* Local. z = X theta for the rows [i0, i0 + nb) of one chunk. */
+static void chunk_margins(struct lr_data *d, int64_t i0, int nb, const double *theta)
 {
-    int rc = ctx->rank == 0 ? MPI_Reduce(MPI_IN_PLACE, buf, count, MPI_DOUBLE, MPI_SUM, 0, ctx->comm)
-                            : MPI_Reduce(buf, NULL, count, MPI_DOUBLE, MPI_SUM, 0, ctx->comm);
-    if (rc != MPI_SUCCESS || MPI_Bcast(buf, count, MPI_DOUBLE, 0, ctx->comm) != MPI_SUCCESS)
-        return lad_fail(ctx, LAD_ERR_MPI, "logistic regression: reduction over ranks failed");
-    return LAD_OK;
+    const int one = 1;
+    const double a = 1.0, b = 0.0;
+    dgemv_("T", &d->p, &nb, &a, d->x + i0 * d->p, &d->p, theta, &one, &b, d->z + i0, &one);
 }
 
-static void margins(struct lr_data *d, const double *theta)
+/* Local. The largest |z_i| theta allows: sum_j |theta_j| max|x_j|; every rank gets the same bits. */
+static double margin_bound(const struct lr_data *d, const double *theta)
 {
-    const int one = 1, nrows = (int)d->rows;
-    const double a = 1.0, b = 0.0;
-    if (nrows > 0)
-        dgemv_("T", &d->p, &nrows, &a, d->x, &d->p, theta, &one, &b, d->z, &one);
+    double zmax = 0.0;
+    for (int j = 0; j < d->p; j++)
+        zmax += fabs(theta[j]) * d->col_max[j];
+    return zmax;
+}
+
+/* Local. The bound of a chunk's loss: c (softplus(z) - y z) <= c (|z| + log 2) per row. */
+static double loss_bound(const struct lr_data *d, const double *theta)
+{
+    return CHUNK_ROWS * d->c_max * (margin_bound(d, theta) + log(2.0));
 }
 
 /* Collective. F(theta). */
 static enum lad_status objective(struct lad_ctx *ctx, struct lr_data *d, const double *theta, double lambda,
                                  double *f)
 {
-    margins(d, theta);
+    const double bound = loss_bound(d, theta);
+    lad_exactsum_reset(&d->loss_sum, &bound);
+    for (int64_t i0 = 0; i0 < d->rows; i0 += CHUNK_ROWS) {
+        int nb = (int)(d->rows - i0 < CHUNK_ROWS ? d->rows - i0 : CHUNK_ROWS);
+        chunk_margins(d, i0, nb, theta);
+        double loss = 0.0;
+        for (int64_t i = i0; i < i0 + nb; i++)
+            loss += d->c[i] * (softplus(d->z[i]) - d->y[i] * d->z[i]);
+        lad_exactsum_add(&d->loss_sum, &loss);
+    }
     double loss = 0.0;
-    for (int64_t i = 0; i < d->rows; i++)
-        loss += d->c[i] * (softplus(d->z[i]) - d->y[i] * d->z[i]);
-    enum lad_status st = sum_to_all(ctx, &loss, 1);
+    enum lad_status st = lad_exactsum_reduce(ctx, &d->loss_sum, &loss);
     double reg = 0.0;
     for (int j = 0; j < d->p - 1; j++)
         reg += theta[j] * theta[j];
@@ -96,38 +117,45 @@ static enum lad_status objective(struct lad_ctx *ctx, struct lr_data *d, const d
 }
 
 /*
- * Collective. Objective, gradient g (p) and Hessian h (p x p, both triangles) at theta, in one
- * reduction: buf = [loss, g, h]. The Hessian of the local rows is a dsyrk of sqrt(s_i) x_i blocks.
+ * Collective. Objective, gradient g (p) and Hessian h (p x p, both triangles) at theta: buf = [loss, g,
+ * h]. Per chunk, the gradient is a dgemv and the Hessian a dsyrk of sqrt(s_i) x_i; the chunks' partials
+ * go into the exact sums, bounded by |c (p - y) x_j| <= c max|x_j| and c s x_j x_k <= c max|x_j|
+ * max|x_k| / 4 per row.
  */
 static enum lad_status derivatives(struct lad_ctx *ctx, struct lr_data *d, const double *theta, double lambda,
                                    double *buf)
 {
     const int p = d->p, one = 1;
-    const double a = 1.0, b1 = 1.0;
-    double *g = buf + 1, *h = buf + 1 + p;
-    memset(buf, 0, (size_t)(1 + p + p * p) * sizeof *buf);
-    margins(d, theta);
-    for (int64_t i = 0; i < d->rows; i++) {
-        double pi = sigmoid(d->z[i]);
-        buf[0] += d->c[i] * (softplus(d->z[i]) - d->y[i] * d->z[i]);
-        d->r[i] = d->c[i] * (pi - d->y[i]);
+    const double a = 1.0, zero = 0.0;
+    double *part = d->part, *bound = d->bound;
+    bound[0] = loss_bound(d, theta);
+    for (int j = 0; j < p; j++) {
+        bound[1 + j] = CHUNK_ROWS * d->c_max * d->col_max[j];
+        for (int k = 0; k < p; k++)
+            bound[1 + p + j * p + k] = CHUNK_ROWS * d->c_max * 0.25 * d->col_max[j] * d->col_max[k];
     }
-    if (d->rows > 0) {
-        int nrows = (int)d->rows;
-        dgemv_("N", &p, &nrows, &a, d->x, &p, d->r, &one, &b1, g, &one);
-    }
-    for (int64_t i0 = 0; i0 < d->rows; i0 += BLOCK_ROWS) {
-        int nb = (int)(d->rows - i0 < BLOCK_ROWS ? d->rows - i0 : BLOCK_ROWS);
+    lad_exactsum_reset(&d->sum, bound);
+    for (int64_t i0 = 0; i0 < d->rows; i0 += CHUNK_ROWS) {
+        int nb = (int)(d->rows - i0 < CHUNK_ROWS ? d->rows - i0 : CHUNK_ROWS);
+        chunk_margins(d, i0, nb, theta);
+        part[0] = 0.0;
         for (int q = 0; q < nb; q++) {
+            const int64_t i = i0 + q;
+            const double zq = d->z[i];
+            part[0] += d->c[i] * (softplus(zq) - d->y[i] * zq);
+            d->r[i] = d->c[i] * (sigmoid(zq) - d->y[i]);
             /* p (1 - p) as sigma(z) sigma(-z): 1 - p cancels to 0 for confident rows. */
-            double zq = d->z[i0 + q];
-            double s = sqrt(d->c[i0 + q] * sigmoid(zq) * sigmoid(-zq));
+            const double s = sqrt(d->c[i] * sigmoid(zq) * sigmoid(-zq));
             for (int j = 0; j < p; j++)
-                d->block[q * p + j] = s * d->x[(i0 + q) * p + j];
+                d->block[q * p + j] = s * d->x[i * p + j];
         }
-        dsyrk_("U", "N", &p, &nb, &a, d->block, &p, &b1, h, &p);
+        dgemv_("N", &p, &nb, &a, d->x + i0 * p, &p, d->r + i0, &one, &zero, part + 1, &one);
+        memset(part + 1 + p, 0, (size_t)p * (size_t)p * sizeof *part);
+        dsyrk_("U", "N", &p, &nb, &a, d->block, &p, &zero, part + 1 + p, &p);
+        lad_exactsum_add(&d->sum, part);
     }
-    enum lad_status st = sum_to_all(ctx, buf, 1 + p + p * p);
+    enum lad_status st = lad_exactsum_reduce(ctx, &d->sum, buf);
+    double *g = buf + 1, *h = buf + 1 + p;
     /* Mean over rows, mirror dsyrk's upper triangle (column-major upper = row-major lower), regularize w. */
     const double inv_n = 1.0 / (double)d->n_global;
     double reg = 0.0;
@@ -172,38 +200,146 @@ static bool newton_step(int p, const double *h, const double *g, double *work, d
     return false;
 }
 
-/* Local. The labelled rows, transformed, and the class counts. */
+/*
+ * Collective. Moves rows so that every chunk (CHUNK_ROWS consecutive labelled rows in global order)
+ * lies on the rank that holds its first row. Only a chunk's tail can sit on later ranks, so rows only
+ * move to lower ranks, fewer than CHUNK_ROWS from each, and appending what arrives keeps global order.
+ * packed: rows x (p + 1) doubles (x, then y), replaced by the aligned rows.
+ */
+static enum lad_status align_to_chunks(struct lad_ctx *ctx, int p, double **packed, int64_t *rows)
+{
+    const int w = p + 1, size = ctx->size;
+    enum lad_status st = LAD_OK;
+    int64_t *starts = lad_malloc_array((size_t)size + 1, sizeof *starts);
+    int *scount = lad_calloc_array((size_t)size, sizeof *scount), *sdispl = lad_calloc_array((size_t)size, sizeof *sdispl);
+    int *rcount = lad_calloc_array((size_t)size, sizeof *rcount), *rdispl = lad_calloc_array((size_t)size, sizeof *rdispl);
+    double *out = NULL;
+    if (!starts || !scount || !sdispl || !rcount || !rdispl)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK && MPI_Allgather(rows, 1, MPI_INT64_T, starts + 1, 1, MPI_INT64_T, ctx->comm) != MPI_SUCCESS)
+        st = lad_fail(ctx, LAD_ERR_MPI, "aligning labelled rows (MPI_Allgather) failed");
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        goto out;
+    starts[0] = 0;
+    for (int r = 0; r < size; r++)
+        starts[r + 1] += starts[r];
+    /* Rows of this rank before its first chunk start go to the owners of their chunks. */
+    const int64_t begin = starts[ctx->rank], end = starts[ctx->rank + 1];
+    int64_t first_own = (begin + CHUNK_ROWS - 1) / CHUNK_ROWS * CHUNK_ROWS;
+    first_own = first_own < end ? first_own : end;
+    for (int64_t g = begin, owner = 0; g < first_own; g++) {
+        const int64_t chunk_start = g / CHUNK_ROWS * CHUNK_ROWS;
+        while (!(starts[owner] <= chunk_start && chunk_start < starts[owner + 1]))
+            owner++;
+        scount[owner] += w;
+    }
+    /* Rows of later ranks that belong to this rank's last chunk come here. */
+    for (int r = ctx->rank + 1; r < size && first_own < end; r++) {
+        const int64_t last_chunk_end = (end - 1) / CHUNK_ROWS * CHUNK_ROWS + CHUNK_ROWS;
+        int64_t lo = starts[r], hi = starts[r + 1] < last_chunk_end ? starts[r + 1] : last_chunk_end;
+        if (hi > lo)
+            rcount[r] = (int)((hi - lo) * w);
+    }
+    int64_t kept = end - first_own, received = 0;
+    for (int r = 0; r < size; r++) {
+        sdispl[r] = r == 0 ? 0 : sdispl[r - 1] + scount[r - 1];
+        received += rcount[r] / w;
+    }
+    out = lad_malloc_array((size_t)(kept + received > 0 ? kept + received : 1) * (size_t)w, sizeof *out);
+    st = lad_status_agree(ctx, out ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for labelled rows"));
+    if (st != LAD_OK)
+        goto out;
+    memcpy(out, *packed + (first_own - begin) * w, (size_t)kept * (size_t)w * sizeof *out);
+    for (int r = 0, at = (int)(kept * w); r < size; r++) {
+        rdispl[r] = at;
+        at += rcount[r];
+    }
+    if (MPI_Alltoallv(*packed, scount, sdispl, MPI_DOUBLE, out, rcount, rdispl, MPI_DOUBLE, ctx->comm) != MPI_SUCCESS)
+        st = lad_fail(ctx, LAD_ERR_MPI, "aligning labelled rows (MPI_Alltoallv) failed");
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK) {
+        free(*packed);
+        *packed = out;
+        out = NULL;
+        *rows = kept + received;
+    }
+out:
+    lad_free(&starts);
+    lad_free(&scount);
+    lad_free(&sdispl);
+    lad_free(&rcount);
+    lad_free(&rdispl);
+    lad_free(&out);
+    return st;
+}
+
+/* Collective. The labelled rows, transformed and aligned to chunks, their column maxima, and the
+ * class counts of this rank's rows (before alignment: the caller sums them). */
 static enum lad_status collect_rows(struct lad_ctx *ctx, const struct lad_features *f, const int8_t *label,
                                     const struct lad_transform *t, struct lr_data *d, int64_t *n_pos)
 {
-    const int p = f->n_events + 1;
+    const int p = f->n_events + 1, w = p + 1;
     d->p = p;
+    int64_t rows = 0;
     for (int64_t i = 0; i < f->n_local; i++)
-        d->rows += label[i] == 0 || label[i] == 1;
-    if (d->rows > INT_MAX)
-        return lad_fail(ctx, LAD_ERR_INPUT, "%lld labelled rows on one rank exceed BLAS's 32-bit sizes: use more ranks",
-                        (long long)d->rows);
-    size_t rows = (size_t)(d->rows > 0 ? d->rows : 1);
-    d->x = lad_malloc_array(rows * (size_t)p, sizeof *d->x);
-    d->y = lad_malloc_array(rows, sizeof *d->y);
-    d->c = lad_malloc_array(rows, sizeof *d->c);
-    d->z = lad_malloc_array(rows, sizeof *d->z);
-    d->r = lad_malloc_array(rows, sizeof *d->r);
-    d->block = lad_malloc_array((size_t)BLOCK_ROWS * (size_t)p, sizeof *d->block);
-    if (!d->x || !d->y || !d->c || !d->z || !d->r || !d->block)
-        return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld labelled rows", (long long)d->rows);
+        rows += label[i] == 0 || label[i] == 1;
+    double *packed = lad_malloc_array((size_t)(rows > 0 ? rows : 1) * (size_t)w, sizeof *packed);
+    enum lad_status st = lad_status_agree(ctx, packed ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for "
+                                          "%lld labelled rows", (long long)rows));
+    if (st != LAD_OK)
+        return st;
     int64_t k = 0;
     *n_pos = 0;
     for (int64_t i = 0; i < f->n_local; i++) {
         if (label[i] != 0 && label[i] != 1)
             continue;
-        lad_transform_apply(t, f->counts + i * f->n_events, d->x + k * p);
-        d->x[k * p + p - 1] = 1.0;
-        d->y[k] = label[i];
+        lad_transform_apply(t, f->counts + i * f->n_events, packed + k * w);
+        packed[k * w + p - 1] = 1.0;
+        packed[k * w + p] = label[i];
         *n_pos += label[i];
         k++;
     }
-    return LAD_OK;
+    st = align_to_chunks(ctx, p, &packed, &rows);
+    if (st == LAD_OK && rows > INT_MAX)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%lld labelled rows on one rank exceed BLAS's 32-bit sizes: use more ranks",
+                      (long long)rows);
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK) {
+        free(packed);
+        return st;
+    }
+    d->rows = rows;
+    const size_t n_rows = (size_t)(rows > 0 ? rows : 1), n_sums = 1 + (size_t)p + (size_t)p * (size_t)p;
+    d->x = lad_malloc_array(n_rows * (size_t)p, sizeof *d->x);
+    d->y = lad_malloc_array(n_rows, sizeof *d->y);
+    d->c = lad_malloc_array(n_rows, sizeof *d->c);
+    d->z = lad_malloc_array(n_rows, sizeof *d->z);
+    d->r = lad_malloc_array(n_rows, sizeof *d->r);
+    d->block = lad_malloc_array((size_t)CHUNK_ROWS * (size_t)p, sizeof *d->block);
+    d->part = lad_malloc_array(n_sums, sizeof *d->part);
+    d->bound = lad_malloc_array(n_sums, sizeof *d->bound);
+    d->col_max = lad_calloc_array((size_t)p, sizeof *d->col_max);
+    if (!d->x || !d->y || !d->c || !d->z || !d->r || !d->block || !d->part || !d->bound || !d->col_max)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld labelled rows", (long long)rows);
+    if (st == LAD_OK)
+        st = lad_exactsum_init(ctx, &d->sum, (int)n_sums);
+    if (st == LAD_OK)
+        st = lad_exactsum_init(ctx, &d->loss_sum, 1);
+    if (st == LAD_OK) {
+        for (int64_t i = 0; i < rows; i++) {
+            memcpy(d->x + i * p, packed + i * w, (size_t)p * sizeof *d->x);
+            d->y[i] = packed[i * w + p];
+            for (int j = 0; j < p; j++)
+                d->col_max[j] = fmax(d->col_max[j], fabs(d->x[i * p + j]));
+        }
+    }
+    free(packed);
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK && MPI_Allreduce(MPI_IN_PLACE, d->col_max, p, MPI_DOUBLE, MPI_MAX, ctx->comm) != MPI_SUCCESS)
+        st = lad_fail(ctx, LAD_ERR_MPI, "column maxima (MPI_Allreduce) failed");
+    return lad_status_agree(ctx, st);
 }
 
 static void free_rows(struct lr_data *d)
@@ -214,6 +350,11 @@ static void free_rows(struct lr_data *d)
     lad_free(&d->z);
     lad_free(&d->r);
     lad_free(&d->block);
+    lad_free(&d->part);
+    lad_free(&d->bound);
+    lad_free(&d->col_max);
+    lad_exactsum_free(&d->sum);
+    lad_exactsum_free(&d->loss_sum);
 }
 
 enum lad_status lad_logreg_alloc(struct lad_ctx *ctx, struct lad_logreg_model *m, int n)
@@ -356,6 +497,7 @@ enum lad_status lad_logreg_fit(struct lad_ctx *ctx, const struct lad_features *f
     double c_neg = opt->balanced ? (double)n_all / (2.0 * (double)n_neg) : 1.0;
     for (int64_t i = 0; i < d.rows; i++)
         d.c[i] = d.y[i] > 0.5 ? c_pos : c_neg;
+    d.c_max = fmax(c_pos, c_neg);
     theta[n] = log((c_pos * (double)n_pos) / (c_neg * (double)n_neg));
 
     double tol = opt->tol > 0.0 ? opt->tol : 1e-10;

@@ -40,8 +40,10 @@ for np in 1 2 3 4; do
             same_verdicts "$T/np1/$m/anomalies.csv" "$d/$m/anomalies.csv" || fail "$m verdicts at np=$np differ from np=1"
             cmp -s "$T/np1/$m/metrics.json" "$d/$m/metrics.json" || fail "$m metrics at np=$np differ from np=1"
         done
-        # PCA on counts is exact up to a one-process eigensolve: the same bytes at every rank count.
-        cmp -s "$T/np1/pca/anomalies.csv" "$d/pca/anomalies.csv" || fail "pca anomalies.csv at np=$np not byte-identical to np=1"
+        # PCA (exact Gram, one-process eigensolve) and LR (exact chunk sums): the same bytes at every rank count.
+        for m in pca logreg; do
+            cmp -s "$T/np1/$m/anomalies.csv" "$d/$m/anomalies.csv" || fail "$m anomalies.csv at np=$np not byte-identical to np=1"
+        done
     fi
 done
 finish

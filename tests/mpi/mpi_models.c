@@ -408,6 +408,10 @@ static void compare_logreg(int64_t n_rows, int n_ev, unsigned flags, bool balanc
         for (int j = 0; j < n_ev; j++)
             bad += !close_rel(m.w[j], rm.w[j], scale);
         CU_ASSERT_EQUAL(bad, 0);
+        /* Chunk-aligned partial sums, added exactly: the same bits at every rank count. */
+        CU_ASSERT_EQUAL(memcmp(m.w, rm.w, (size_t)n_ev * sizeof *m.w), 0);
+        CU_ASSERT_EQUAL(m.bias, rm.bias);
+        CU_ASSERT_EQUAL(m.iterations, rm.iterations);
         CU_ASSERT_EQUAL(memcmp(all, ref_verdict, (size_t)n_rows), 0);
         lad_logreg_free(&rm);
         lad_features_free(&full);
