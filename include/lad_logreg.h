@@ -2,8 +2,9 @@
  * lad_logreg.h - L2-regularized logistic regression, trained by a distributed Newton method.
  *
  * Each Newton step needs the gradient X^T (p - y) + lambda w and the Hessian X^T S X + lambda I
- * (S = diag(c_i p_i (1 - p_i)), c_i the class weight); every rank forms its rows' share and one
- * MPI_Allreduce sums them. The bias is not regularized. The step is solved with a Cholesky
+ * (S = diag(c_i p_i (1 - p_i)), c_i the class weight); every rank forms the shares of its chunks of
+ * rows and one integer MPI_Allreduce adds them exactly (lad_exactsum.h), so the model is the same bits
+ * at any rank and thread count. The bias is not regularized. The step is solved with a Cholesky
  * factorization (LAPACK dposv) on every rank, identically.
  */
 #ifndef LAD_LOGREG_H
