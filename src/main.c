@@ -11,8 +11,17 @@
 #include "lad_options.h"
 #include "lad_stages.h"
 
+/* OpenBLAS's thread control, when the BLAS behind libblas.so.3 is OpenBLAS (weak: absent otherwise). */
+extern void openblas_set_num_threads(int n) __attribute__((weak));
+
 int main(int argc, char **argv)
 {
+    /* logad's parallelism is MPI ranks and OpenMP threads; a threaded BLAS inside every rank would
+     * oversubscribe the cores, and is not bound to keep its summation order, which the models'
+     * bit-identical results rely on. */
+    if (openblas_set_num_threads)
+        openblas_set_num_threads(1);
+
     int provided = 0;
     /* Threads parse lines; only the master thread calls MPI. */
     if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
