@@ -276,11 +276,22 @@ static size_t ip_len(const char *s, size_t n, size_t i)
     return j - i;
 }
 
+/* Characters that end a path: closing brackets, separators and quotes (and NUL, as strchr had it). */
+static bool ends_path(char c)
+{
+    switch (c) {
+    case ')': case ']': case '}': case ',': case ';': case '"': case '\'': case '\0':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Length of a path starting with the '/' at s[i], or 0 when the stretch has fewer than two '/'. */
 static size_t path_len(const char *s, size_t n, size_t i)
 {
     size_t j = i, slashes = 0;
-    while (j < n && !strchr(")]},;\"'", s[j]))
+    while (j < n && !ends_path(s[j]))
         slashes += s[j++] == '/';
     while (j > i && (s[j - 1] == '.' || s[j - 1] == ':'))
         j--;
