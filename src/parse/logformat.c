@@ -257,21 +257,73 @@ int lad_logformat_field_index(const struct lad_logformat *fmt, const char *name)
 }
 
 /*
+ * Scanning a header eight bytes at a time (fields are short, so a call to memchr costs more than the
+ * scan). A word's bytes below 0x21 (whitespace and control bytes) or equal to c are flagged with the
+ * usual borrow trick; the lowest flag is exact, later ones may be false, so only the first is used and
+ * then checked. Little-endian only; elsewhere the byte loops do the same work.
+ */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#else
+#define SWAR 0
+#endif
+
+/* The first whitespace byte in [from, stop), or stop. */
+static inline size_t find_space(const char *s, size_t from, size_t stop)
+{
+#if SWAR
+    while (stop - from >= 8) {
+        uint64_t x;
+        memcpy(&x, s + from, 8);
+        uint64_t low = (x - 0x21 * ONES) & ~x & HIGHS;
+        if (low == 0) {
+            from += 8;
+            continue;
+        }
+        from += (size_t)__builtin_ctzll(low) / 8;
+        if (is_space(s[from]))
+            return from;
+        from++;
+    }
+#endif
+    while (from < stop && !is_space(s[from]))
+        from++;
+    return from;
+}
+
+/* The first byte c in [from, stop), or stop. */
+static inline size_t find_byte(const char *s, size_t from, size_t stop, char c)
+{
+#if SWAR
+    for (int words = 0; stop - from >= 8 && words < 8; words++) { /* then memchr's wide loads pay */
+        uint64_t x;
+        memcpy(&x, s + from, 8);
+        x ^= (unsigned char)c * ONES;
+        uint64_t zero = (x - ONES) & ~x & HIGHS;
+        if (zero != 0)
+            return from + (size_t)__builtin_ctzll(zero) / 8;
+        from += 8;
+    }
+#endif
+    const char *hit = from < stop ? memchr(s + from, c, stop - from) : NULL;
+    return hit ? (size_t)(hit - s) : stop;
+}
+
+/*
  * The first end in [from, to) that a field may take when node `next` follows it: only where `next` can
  * begin (its literal's first byte, a space), or `to` when there is none. Skipping the other ends only
  * saves calls that would fail at once. s[0, len) is the line; `to` may be len + 1.
  */
-static size_t next_end(const struct node *next, const char *s, size_t len, size_t from, size_t to)
+static inline size_t next_end(const struct node *next, const char *s, size_t len, size_t from, size_t to)
 {
     if (next->kind == NODE_LITERAL || next->kind == NODE_SPACE) {
         size_t stop = to < len ? to : len; /* both need a byte at the end position */
-        if (next->kind == NODE_LITERAL) {
-            const char *hit = from < stop ? memchr(s + from, next->text[0], stop - from) : NULL;
-            return hit ? (size_t)(hit - s) : to;
-        }
-        while (from < stop && !is_space(s[from]))
-            from++;
-        return from < stop ? from : to;
+        if (from >= stop)
+            return to;
+        size_t e = next->kind == NODE_LITERAL ? find_byte(s, from, stop, next->text[0]) : find_space(s, from, stop);
+        return e < stop ? e : to;
     }
     if (next->kind == NODE_OPTIONAL && !next->starts_any) {
         size_t stop = to < len ? to : len;
@@ -297,7 +349,8 @@ static bool match_first_path(const struct lad_logformat *f, const char *s, size_
         case NODE_END:
             return pos == len;
         case NODE_LITERAL:
-            if (len - pos < nd->len || memcmp(s + pos, nd->text, nd->len) != 0)
+            if (len - pos < nd->len || s[pos] != nd->text[0] ||
+                (nd->len > 1 && memcmp(s + pos + 1, nd->text + 1, nd->len - 1) != 0))
                 return false;
             pos += nd->len;
             break;
@@ -306,7 +359,7 @@ static bool match_first_path(const struct lad_logformat *f, const char *s, size_
                 return false;
             do
                 pos++;
-            while (pos < len && is_space(s[pos]));
+            while (pos < len && is_space(s[pos])); /* runs are short: one or two bytes */
             break;
         case NODE_FIELD: {
             size_t e = nd->final ? len : next_end(nd + 1, s, len, pos, len + 1);
@@ -533,12 +586,13 @@ bool lad_logformat_match(const struct lad_logformat *fmt, const char *line, size
     while (e > b && is_space(line[e - 1]))
         e--;
     hdr->n_fields = fmt->n_fields;
-    for (int i = 0; i < fmt->n_fields; i++) {
+    /* Without groups every field lies on every path, so a match sets them all. */
+    if (fmt->simple && match_first_path(fmt, line + b, e - b, hdr))
+        return true;
+    for (int i = 0; i < fmt->n_fields; i++) { /* fields of a skipped group stay NULL */
         hdr->start[i] = NULL;
         hdr->len[i] = 0;
     }
-    if (fmt->simple && match_first_path(fmt, line + b, e - b, hdr))
-        return true;
     uint64_t steps;
     return match_backtrack(fmt, line + b, e - b, hdr, &steps);
 }

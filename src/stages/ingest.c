@@ -289,7 +289,10 @@ static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, st
     if (st == LAD_OK && tables == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
     for (int t = 0; st == LAD_OK && t < g->n_locals; t++)
-        tables[t] = g->locals[t].counts;
+        if (lad_counts_finish(&g->locals[t].counts))
+            tables[t] = g->locals[t].counts;
+        else
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
     if (st == LAD_OK && !lad_counts_merge_parallel(tables, (const int32_t *const *)maps, g->n_locals, g->n_locals,
                                                    &trip, &n))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
