@@ -222,11 +222,72 @@ static int compare_triplets(const void *a, const void *b)
     return (x->column > y->column) - (x->column < y->column);
 }
 
+/*
+ * Sorts t by session with a stable LSD radix sort (8-bit digits of the session with its sign bit
+ * flipped; digits equal in every key are skipped), then each run of one session by column. Returns
+ * false when the scratch buffer cannot be had (the caller then uses qsort). Radix because merge and
+ * shuffle sort every (session, column) pair of a rank, millions on a big log, where qsort's calls to a
+ * comparison function cost several times more.
+ */
+static bool radix_sort(struct lad_triplet *t, size_t n)
+{
+    struct lad_triplet *tmp = lad_malloc_array(n, sizeof *tmp);
+    size_t(*count)[256] = calloc(8, sizeof *count);
+    if (tmp == NULL || count == NULL) {
+        free(tmp);
+        free(count);
+        return false;
+    }
+    const uint64_t flip = (uint64_t)1 << 63; /* signed order as unsigned */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = (uint64_t)t[i].session ^ flip;
+        for (int d = 0; d < 8; d++)
+            count[d][(k >> (8 * d)) & 255]++;
+    }
+    struct lad_triplet *src = t, *dst = tmp;
+    for (int d = 0; d < 8; d++) {
+        if (count[d][((uint64_t)t[0].session ^ flip) >> (8 * d) & 255] == n)
+            continue; /* every key has the same digit here */
+        size_t pos = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[d][b];
+            count[d][b] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[d][(((uint64_t)src[i].session ^ flip) >> (8 * d)) & 255]++] = src[i];
+        struct lad_triplet *x = src;
+        src = dst;
+        dst = x;
+    }
+    if (src != t)
+        memcpy(t, src, n * sizeof *t);
+    for (size_t lo = 0, hi; lo < n; lo = hi) { /* then each session's run by column */
+        for (hi = lo + 1; hi < n && t[hi].session == t[lo].session; hi++)
+            ;
+        if (hi - lo > 32) { /* long runs (time windows with many events): qsort */
+            qsort(t + lo, hi - lo, sizeof *t, compare_triplets);
+            continue;
+        }
+        for (size_t i = lo + 1; i < hi; i++) { /* short runs (a block's few events): insertion */
+            struct lad_triplet x = t[i];
+            size_t j = i;
+            for (; j > lo && t[j - 1].column > x.column; j--)
+                t[j] = t[j - 1];
+            t[j] = x;
+        }
+    }
+    free(tmp);
+    free(count);
+    return true;
+}
+
 size_t lad_triplets_sort_merge(struct lad_triplet *t, size_t n)
 {
     if (n == 0)
         return 0;
-    qsort(t, n, sizeof *t, compare_triplets);
+    if (n < 256 || !radix_sort(t, n))
+        qsort(t, n, sizeof *t, compare_triplets);
     size_t w = 0;
     for (size_t r = 1; r < n; r++) {
         if (t[r].session == t[w].session && t[r].column == t[w].column)

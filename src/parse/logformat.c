@@ -35,6 +35,7 @@
 
 #include "lad_ctx.h"
 #include "lad_mem.h"
+#include "parse_internal.h"
 
 /* Nodes of one format (fields, separators, groups, the end): far more than any real format needs. */
 #define MAX_NODES 128
@@ -69,10 +70,7 @@ struct lad_logformat {
     int content;
 };
 
-static inline bool is_space(char c)
-{
-    return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t'; /* \s: space, \t \n \v \f \r */
-}
+static inline bool is_space(char c) { return lad__is_space(c); }
 
 void lad_logformat_free(struct lad_logformat **pf)
 {
@@ -257,61 +255,6 @@ int lad_logformat_field_index(const struct lad_logformat *fmt, const char *name)
 }
 
 /*
- * Scanning a header eight bytes at a time (fields are short, so a call to memchr costs more than the
- * scan). A word's bytes below 0x21 (whitespace and control bytes) or equal to c are flagged with the
- * usual borrow trick; the lowest flag is exact, later ones may be false, so only the first is used and
- * then checked. Little-endian only; elsewhere the byte loops do the same work.
- */
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR 1
-#else
-#define SWAR 0
-#endif
-
-/* The first whitespace byte in [from, stop), or stop. */
-static inline size_t find_space(const char *s, size_t from, size_t stop)
-{
-#if SWAR
-    while (stop - from >= 8) {
-        uint64_t x;
-        memcpy(&x, s + from, 8);
-        uint64_t low = (x - 0x21 * ONES) & ~x & HIGHS;
-        if (low == 0) {
-            from += 8;
-            continue;
-        }
-        from += (size_t)__builtin_ctzll(low) / 8;
-        if (is_space(s[from]))
-            return from;
-        from++;
-    }
-#endif
-    while (from < stop && !is_space(s[from]))
-        from++;
-    return from;
-}
-
-/* The first byte c in [from, stop), or stop. */
-static inline size_t find_byte(const char *s, size_t from, size_t stop, char c)
-{
-#if SWAR
-    for (int words = 0; stop - from >= 8 && words < 8; words++) { /* then memchr's wide loads pay */
-        uint64_t x;
-        memcpy(&x, s + from, 8);
-        x ^= (unsigned char)c * ONES;
-        uint64_t zero = (x - ONES) & ~x & HIGHS;
-        if (zero != 0)
-            return from + (size_t)__builtin_ctzll(zero) / 8;
-        from += 8;
-    }
-#endif
-    const char *hit = from < stop ? memchr(s + from, c, stop - from) : NULL;
-    return hit ? (size_t)(hit - s) : stop;
-}
-
-/*
  * The first end in [from, to) that a field may take when node `next` follows it: only where `next` can
  * begin (its literal's first byte, a space), or `to` when there is none. Skipping the other ends only
  * saves calls that would fail at once. s[0, len) is the line; `to` may be len + 1.
@@ -322,7 +265,7 @@ static inline size_t next_end(const struct node *next, const char *s, size_t len
         size_t stop = to < len ? to : len; /* both need a byte at the end position */
         if (from >= stop)
             return to;
-        size_t e = next->kind == NODE_LITERAL ? find_byte(s, from, stop, next->text[0]) : find_space(s, from, stop);
+        size_t e = next->kind == NODE_LITERAL ? lad__find_byte(s, from, stop, next->text[0]) : lad__find_space(s, from, stop);
         return e < stop ? e : to;
     }
     if (next->kind == NODE_OPTIONAL && !next->starts_any) {

@@ -92,6 +92,78 @@ static void test_parse_and_format(void)
     CU_ASSERT_STRING_EQUAL(buf, "blk_-1608999687919862906");
 }
 
+/* A plain reference for blk_-?[0-9]+ (leftmost, non-overlapping), distinct ids in order; ids that do not
+ * fit int64 skipped and counted, judged on the digit string. Slow and plain on purpose. */
+static int reference_extract(const char *s, size_t n, int64_t *ids, int max, int *overflow)
+{
+    int count = 0;
+    *overflow = 0;
+    for (size_t i = 0; i + 4 < n;) {
+        if (memcmp(s + i, "blk_", 4) != 0) {
+            i++;
+            continue;
+        }
+        size_t j = i + 4, neg = s[j] == '-';
+        size_t d = j + neg, e = d;
+        while (e < n && s[e] >= '0' && s[e] <= '9')
+            e++;
+        if (e == d) {
+            i += 4;
+            continue;
+        }
+        char digits[64];
+        size_t z = d;
+        while (z + 1 < e && s[z] == '0')
+            z++;
+        size_t len = e - z;
+        const char *limit = neg ? "9223372036854775808" : "9223372036854775807";
+        bool fits = len < 19 || (len == 19 && memcmp(s + z, limit, 19) <= 0);
+        if (!fits)
+            (*overflow)++;
+        else {
+            memcpy(digits, s + z, len);
+            digits[len] = '\0';
+            int64_t v = neg && len == 19 && memcmp(digits, limit, 19) == 0 ? INT64_MIN : 0;
+            if (v == 0) {
+                v = strtoll(digits, NULL, 10);
+                v = neg ? -v : v;
+            }
+            bool seen = false;
+            for (int k = 0; k < count; k++)
+                seen = seen || ids[k] == v;
+            if (!seen && count < max)
+                ids[count++] = v;
+        }
+        i = e;
+    }
+    return count;
+}
+
+/* Random strings over the bytes of block ids (long digit runs included) agree with the reference. */
+static void test_random_against_reference(void)
+{
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    static const char alphabet[] = "blk_-0123456789 0009b";
+    int bad = 0;
+    for (int it = 0; it < 200000; it++) {
+        char line[96];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t n = x % 90;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            line[i] = alphabet[x % (sizeof alphabet - 1)];
+        }
+        int64_t got[64], want[64];
+        int over_got, over_want;
+        int ng = lad_blockid_extract(line, n, got, 64, &over_got, NULL);
+        int nw = reference_extract(line, n, want, 64, &over_want);
+        if ((ng != nw || over_got != over_want || memcmp(got, want, (size_t)ng * sizeof *got) != 0) && bad++ < 3)
+            fprintf(stderr, "'%.*s': %d ids (%d overflow), reference %d (%d)\n", (int)n, line, ng, over_got, nw,
+                    over_want);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 static double seconds(void)
 {
     struct timespec t;
@@ -145,6 +217,7 @@ static CU_TestInfo tests[] = {
     {"more ids than room", test_max_per_line},
     {"parse and format", test_parse_and_format},
     {"90,000 ids on a line", test_many_ids_per_line},
+    {"random strings match a reference", test_random_against_reference},
     CU_TEST_INFO_NULL,
 };
 static CU_SuiteInfo suites[] = {{"blockid", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};

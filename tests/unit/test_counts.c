@@ -108,10 +108,48 @@ static void test_long_sessions_and_big_counts(void)
     lad_counts_free(&c);
 }
 
+static int by_session_column(const void *a, const void *b)
+{
+    const struct lad_triplet *x = a, *y = b;
+    if (x->session != y->session)
+        return x->session < y->session ? -1 : 1;
+    return (x->column > y->column) - (x->column < y->column);
+}
+
+/* Sort-merge (radix inside) equals qsort then summing, on sessions of every sign and size, short and
+ * long runs, and repeated pairs. */
+static void test_sort_merge_matches_qsort(void)
+{
+    enum { N = 60000 };
+    struct lad_triplet *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    CU_ASSERT_FATAL(a != NULL && b != NULL);
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int64_t session = i % 7 == 0 ? (int64_t)x : i % 7 == 1 ? 42 : (int64_t)(x % 5000) - 2500;
+        a[i] = (struct lad_triplet){session, (int64_t)((x >> 20) % 300), (int64_t)(x >> 50)};
+    }
+    memcpy(b, a, N * sizeof *a);
+    size_t n = lad_triplets_sort_merge(a, N);
+    qsort(b, N, sizeof *b, by_session_column);
+    size_t w = 0;
+    for (size_t r = 1; r < N; r++) {
+        if (b[r].session == b[w].session && b[r].column == b[w].column)
+            b[w].count += b[r].count;
+        else
+            b[++w] = b[r];
+    }
+    CU_ASSERT_EQUAL_FATAL(n, w + 1);
+    CU_ASSERT_EQUAL(memcmp(a, b, n * sizeof *a), 0);
+    free(a);
+    free(b);
+}
+
 static CU_TestInfo tests[] = {
     {"add, grow, triplets", test_add_and_grow},
     {"parallel merge equals one table", test_parallel_merge},
     {"long sessions and counts past 32 bits", test_long_sessions_and_big_counts},
+    {"sort-merge equals qsort and summing", test_sort_merge_matches_qsort},
     CU_TEST_INFO_NULL,
 };
 static CU_SuiteInfo suites[] = {{"counts", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
