@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "lad_blockid.h"
 #include "lad_test.h"
@@ -164,13 +163,6 @@ static void test_random_against_reference(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /*
  * Lines naming 90,000 blocks, each twice and some in both signs, 20 times: distinct ids in order of
  * first appearance, found in well under a second (pairwise comparison took 52 s), and the count of
@@ -186,14 +178,14 @@ static void test_many_ids_per_line(void)
     for (int pass = 0; pass < 2; pass++) /* every id twice: the second pass repeats the first */
         for (int i = 0; i < IDS; i++)
             n += (size_t)sprintf(line + n, "blk_%d ", (i % 3 == 0 ? -1 : 1) * (i * 7919 % 1000003));
-    double t0 = seconds();
+    double t0 = lad_test_seconds();
     bool all_ok = true;
     for (int rep = 0; rep < 20; rep++) {
         int over, drop;
         int got = lad_blockid_extract(line, n, ids, IDS + 1, &over, &drop);
         all_ok = all_ok && got == IDS && over == 0 && drop == 0;
     }
-    double t = seconds() - t0;
+    double t = lad_test_seconds() - t0;
     CU_ASSERT_TRUE(all_ok);
     CU_ASSERT(t < 2.0);
     for (int i = 0; i < IDS; i++)

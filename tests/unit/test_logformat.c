@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "lad_logformat.h"
 #include "lad_preset.h"
@@ -324,13 +323,6 @@ static void test_random_formats_match_reference(void)
     pcre2_match_data_free(md);
 }
 
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* prefix, then `unit` (unit_len bytes) `times` times, then suffix; malloc'd, length in *n. */
 static char *build_line(const char *prefix, const char *unit, size_t unit_len, size_t times, const char *suffix,
                         size_t *n)
@@ -385,17 +377,17 @@ static void test_hostile_lines(void)
         char *line = build_line(cases[c].prefix, cases[c].unit, cases[c].unit_len, cases[c].times, cases[c].suffix, &n);
         CU_ASSERT_PTR_NOT_NULL_FATAL(line);
         struct lad_header h;
-        double t0 = seconds();
+        double t0 = lad_test_seconds();
         bool fits = lad_logformat_match(hdfs, line, n, &h);
-        double worst = seconds() - t0;
+        double worst = lad_test_seconds() - t0;
         CU_ASSERT_EQUAL(fits, cases[c].hdfs_fits);
         if (fits)
             CU_ASSERT_TRUE(field_is(hdfs, &h, "Component", "dfs.X") && h.start[lad_logformat_content_index(hdfs)] != NULL);
         for (int k = 0; lad_preset_at(k) != NULL; k++) {
             struct lad_logformat *fmt = compile(lad_preset_at(k)->log_format);
-            t0 = seconds();
+            t0 = lad_test_seconds();
             (void)lad_logformat_match(fmt, line, n, &h);
-            double t = seconds() - t0;
+            double t = lad_test_seconds() - t0;
             worst = t > worst ? t : worst;
             lad_logformat_free(&fmt);
         }

@@ -1,7 +1,6 @@
 /* test_template.c - <*> templates: matching, specificity, the digit-collapsed cache key, loading. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "lad_template.h"
 #include "lad_test.h"
@@ -99,13 +98,6 @@ static void test_load(void)
     lad_ctx_clear_error(&lad_test_ctx);
 }
 
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /*
  * A 7 MB file of 200,000 templates loads in well under a second (the pairwise duplicate check took
  * minutes), and a duplicate on its last line is still found, named by its line, its id escaped.
@@ -120,9 +112,9 @@ static void test_large_file_and_duplicates(void)
         fprintf(fp, "E%d,<*>Receiving block <*> src: /<*> dest: /<*> %d\n", i, i);
     fclose(fp);
     struct lad_template_set set;
-    double t0 = seconds();
+    double t0 = lad_test_seconds();
     CU_ASSERT_EQUAL_FATAL(lad_template_set_load(&lad_test_ctx, "tpl_large.csv", &set), LAD_OK);
-    double t = seconds() - t0;
+    double t = lad_test_seconds() - t0;
     CU_ASSERT_EQUAL(set.n, N);
     CU_ASSERT(t < 2.0);
     lad_template_set_free(&set);
