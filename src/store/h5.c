@@ -2,18 +2,58 @@
 #include "lad_h5.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
+#include "lad_log.h"
 #include "lad_mem.h"
 #include "lad_outfile.h"
 
+/* Bytes held free for HDF5's closing flush of a file being written (take_reserve). */
+#define H5_RESERVE_BYTES ((off_t)1 << 20)
+
 static enum lad_status h5_error(struct lad_ctx *ctx, const struct lad_h5 *h, const char *what, const char *name)
 {
-    return lad_fail(ctx, LAD_ERR_HDF5, "HDF5: %s '%s' in %s failed", what, name, h ? h->path : "?");
+    return lad_fail(ctx, LAD_ERR_HDF5, "HDF5: %s '%s' in %s failed", what, name, h ? h->name : "?");
+}
+
+/*
+ * Why a write to h failed, as an errno, or 0 when unknown. HDF5 over MPI-IO reports a full disk as a
+ * plain write failure (errno is often not even set), so a file system with next to no room left is
+ * taken as the cause; a disk with room did not fail for want of it.
+ */
+static int write_cause(const struct lad_h5 *h, int err)
+{
+    if (err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO)
+        return err;
+    char dir[sizeof h->path];
+    snprintf(dir, sizeof dir, "%s", h->path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else
+        slash[slash == dir] = '\0';
+    struct statvfs fs;
+    if (statvfs(dir, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < (uint64_t)H5_RESERVE_BYTES)
+        return ENOSPC;
+    return 0;
+}
+
+/* A failed write of object `name` (raw data, or metadata at a flush or close). */
+static enum lad_status h5_write_error(struct lad_ctx *ctx, const struct lad_h5 *h, const char *what,
+                                      const char *name, int err)
+{
+    int cause = write_cause(h, err);
+    if (cause != 0)
+        return lad_fail(ctx, LAD_ERR_IO, "cannot write %s (%s '%s'): %s", h->name, what, name, strerror(cause));
+    return h5_error(ctx, h, what, name);
 }
 
 static void quiet_hdf5(void)
@@ -22,25 +62,26 @@ static void quiet_hdf5(void)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
-enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
+static void h5_init(struct lad_h5 *h, const char *path)
 {
     quiet_hdf5();
     memset(h, 0, sizeof *h);
     h->file = H5I_INVALID_HID;
     h->dxpl = H5I_INVALID_HID;
+    h->wxpl = H5I_INVALID_HID;
     snprintf(h->path, sizeof h->path, "%s", path);
-    enum lad_status st = LAD_OK;
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
-        st = h5_error(ctx, h, "set up MPI-IO for", path);
-    if (st == LAD_OK && (h->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0)
-        st = lad_fail(ctx, LAD_ERR_IO, "cannot create %s (HDF5)", path);
-    if (fapl >= 0)
-        H5Pclose(fapl);
+    h->name = h->path;
+}
+
+/* Collective. The transfer property list, and the agreed end of create/open. */
+static enum lad_status h5_ready(struct lad_ctx *ctx, struct lad_h5 *h, enum lad_status st)
+{
     if (st == LAD_OK) {
         h->dxpl = H5Pcreate(H5P_DATASET_XFER);
-        if (h->dxpl < 0 || H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
-            st = h5_error(ctx, h, "set up collective transfers for", path);
+        h->wxpl = H5Pcreate(H5P_DATASET_XFER);
+        if (h->dxpl < 0 || H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE) < 0 || h->wxpl < 0 ||
+            H5Pset_dxpl_mpio(h->wxpl, H5FD_MPIO_INDEPENDENT) < 0)
+            st = h5_error(ctx, h, "set up transfers for", h->path);
     }
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK)
@@ -48,13 +89,24 @@ enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_
     return st;
 }
 
+enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
+{
+    h5_init(h, path);
+    enum lad_status st = LAD_OK;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
+        st = h5_error(ctx, h, "set up MPI-IO for", path);
+    errno = 0;
+    if (st == LAD_OK && (h->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0)
+        st = lad_fail(ctx, LAD_ERR_IO, "cannot create %s (HDF5): %s", path, strerror(errno ? errno : EIO));
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    return h5_ready(ctx, h, st);
+}
+
 enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
 {
-    quiet_hdf5();
-    memset(h, 0, sizeof *h);
-    h->file = H5I_INVALID_HID;
-    h->dxpl = H5I_INVALID_HID;
-    snprintf(h->path, sizeof h->path, "%s", path);
+    h5_init(h, path);
     enum lad_status st = LAD_OK;
     if (ctx->rank == 0) {
         FILE *fp = fopen(path, "rb");
@@ -76,45 +128,95 @@ enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5
         st = lad_fail(ctx, LAD_ERR_IO, "cannot open %s (HDF5)", path);
     if (fapl >= 0)
         H5Pclose(fapl);
-    if (st == LAD_OK) {
-        h->dxpl = H5Pcreate(H5P_DATASET_XFER);
-        if (h->dxpl < 0 || H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
-            st = h5_error(ctx, h, "set up collective transfers for", path);
-    }
+    return h5_ready(ctx, h, st);
+}
+
+/*
+ * Collective. H5Fclose. In HDF5 1.10 a failed close (a metadata flush that failed) leaves the file's
+ * ID pointing at freed memory, and MPI_Finalize then crashes closing it again (H5F__close_cb). Nothing
+ * can undo that, so a failed close ends the job (lad_comm.h, error policy): rank 0 removes `remove`
+ * (the temporary file, or NULL), prints the agreed message and aborts; the other ranks wait for it.
+ */
+static enum lad_status close_or_abort(struct lad_ctx *ctx, struct lad_h5 *h, const char *remove)
+{
+    enum lad_status st = LAD_OK;
+    if (h->dxpl >= 0)
+        H5Pclose(h->dxpl);
+    if (h->wxpl >= 0)
+        H5Pclose(h->wxpl);
+    errno = 0;
+    if (h->file >= 0 && H5Fclose(h->file) < 0)
+        st = h5_write_error(ctx, h, "close", "/", errno);
+    h->dxpl = h->wxpl = h->file = H5I_INVALID_HID;
     st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        lad_h5_close(ctx, h);
+    if (st != LAD_OK) {
+        if (ctx->rank == 0) {
+            if (remove != NULL)
+                unlink(remove);
+            lad_comm_fatal(ctx, MPI_SUCCESS, "%s (HDF5 cannot recover from a failed close)", ctx->err_msg);
+        }
+        MPI_Barrier(ctx->comm); /* rank 0 ends the job */
+        lad_comm_fatal(ctx, MPI_SUCCESS, "HDF5 could not close %s", h->name);
+    }
     return st;
 }
 
 enum lad_status lad_h5_close(struct lad_ctx *ctx, struct lad_h5 *h)
 {
+    return close_or_abort(ctx, h, NULL);
+}
+
+/*
+ * Room for the metadata HDF5 writes when it closes a file. A full disk must never make that flush
+ * fail (see close_or_abort), so rank 0 holds this much beside the temporary file while it is written
+ * and frees it just before the close; on failure it also empties the temporary file first. A disk
+ * without even this much room fails here, before HDF5 starts, with a plain message.
+ */
+static enum lad_status take_reserve(struct lad_ctx *ctx, const char *reserve, const char *name)
+{
     enum lad_status st = LAD_OK;
-    if (h->dxpl >= 0)
-        H5Pclose(h->dxpl);
-    if (h->file >= 0 && H5Fclose(h->file) < 0)
-        st = h5_error(ctx, h, "close", h->path);
-    h->dxpl = h->file = H5I_INVALID_HID;
+    if (ctx->rank == 0) {
+        int fd = open(reserve, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int rc = fd < 0 ? errno : posix_fallocate(fd, 0, H5_RESERVE_BYTES);
+        if (fd >= 0 && close(fd) != 0 && rc == 0)
+            rc = errno;
+        if (rc != 0) {
+            unlink(reserve);
+            st = lad_fail(ctx, LAD_ERR_IO, "cannot write %s: %s", name, strerror(rc));
+        }
+    }
     return lad_status_agree(ctx, st);
 }
 
 enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h5_fill_fn fill, const void *arg)
 {
-    char tmp[PATH_MAX];
+    char tmp[PATH_MAX], reserve[PATH_MAX + 16];
     enum lad_status st = lad_outfile_collective_begin(ctx, path, tmp);
     if (st != LAD_OK)
         return st;
+    snprintf(reserve, sizeof reserve, "%s.reserve", tmp);
+    st = take_reserve(ctx, reserve, path);
     struct lad_h5 h;
-    st = lad_h5_create(ctx, tmp, &h);
+    if (st == LAD_OK)
+        st = lad_h5_create(ctx, tmp, &h);
     if (st == LAD_OK) {
-        st = fill(ctx, &h, arg);
-        enum lad_status cst = lad_h5_close(ctx, &h);
+        h.name = path;
+        st = lad_status_agree(ctx, fill(ctx, &h, arg));
+        /* Every rank is done writing (agreed): free the room the close needs, then close. */
+        if (ctx->rank == 0) {
+            unlink(reserve);
+            if (st != LAD_OK && truncate(tmp, 0) != 0)
+                lad_log_rank(ctx, LAD_LOG_VERBOSE, "cannot empty %s: %s", tmp, strerror(errno));
+        }
+        lad_status_agree(ctx, LAD_OK);
+        enum lad_status cst = close_or_abort(ctx, &h, tmp);
         if (st == LAD_OK)
             st = cst;
     }
+    if (ctx->rank == 0)
+        unlink(reserve);
     return lad_outfile_collective_end(ctx, path, tmp, st);
 }
-
 bool lad_h5_exists(struct lad_h5 *h, const char *name)
 {
     if (strcmp(name, "/") == 0)
@@ -158,37 +260,83 @@ static hid_t link_props(void)
     return lcpl;
 }
 
+/*
+ * Collective. The number of transfers that move every rank's n_local rows in pieces of at most
+ * h5_bytes per rank (HDF5 1.10 over MPI-IO fails on collective transfers of 2 GiB or more per rank):
+ * the largest count over the ranks, so that every rank joins every transfer. *per gets the rows per
+ * piece. At least one transfer whenever any rank has rows.
+ */
+static int64_t transfers(struct lad_ctx *ctx, hid_t mem_type, int64_t n_cols, int64_t n_local, int64_t *per)
+{
+    int64_t row_bytes = (int64_t)H5Tget_size(mem_type) * (n_cols > 0 ? n_cols : 1);
+    *per = lad_comm_limits()->h5_bytes / (row_bytes > 0 ? row_bytes : 1);
+    if (*per < 1)
+        *per = 1;
+    int64_t mine = (n_local + *per - 1) / *per, most = 0;
+    lad_comm_check(ctx, MPI_Allreduce(&mine, &most, 1, MPI_INT64_T, MPI_MAX, ctx->comm), "sizing HDF5 transfers");
+    return most;
+}
+
+/*
+ * Selects transfer k of a rank's rows [begin, begin + n_local): rows [begin + k per, ...) of at most
+ * per, or nothing once the rank's rows are done (it still joins the collective call). *at is the
+ * first local row of the piece.
+ */
+static herr_t select_piece(hid_t fspace, hid_t *mspace, int nd, int64_t n_cols, int64_t begin, int64_t n_local,
+                           int64_t k, int64_t per, int64_t *at)
+{
+    *at = k * per;
+    int64_t rows = n_local - *at < per ? n_local - *at : per;
+    if (rows < 0)
+        rows = 0;
+    hsize_t start[2] = {(hsize_t)(begin + *at), 0}, count[2] = {(hsize_t)rows, (hsize_t)n_cols};
+    if (*mspace >= 0)
+        H5Sclose(*mspace);
+    *mspace = H5Screate_simple(nd, count, NULL);
+    if (*mspace < 0)
+        return -1;
+    if (rows > 0)
+        return H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    return H5Sselect_none(fspace) < 0 || H5Sselect_none(*mspace) < 0 ? -1 : 0;
+}
+
 static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                        int64_t n_global, int64_t n_cols, int64_t begin, int64_t n_local,
                                        const void *data)
 {
-    int rank = n_cols > 0 ? 2 : 1;
+    int nd = n_cols > 0 ? 2 : 1;
     hsize_t dims[2] = {(hsize_t)n_global, (hsize_t)n_cols};
-    hsize_t start[2] = {(hsize_t)begin, 0}, count[2] = {(hsize_t)n_local, (hsize_t)n_cols};
-    hid_t fspace = H5Screate_simple(rank, dims, NULL);
-    hid_t mspace = H5Screate_simple(rank, count, NULL);
-    hid_t lcpl = link_props();
+    hid_t fspace = H5Screate_simple(nd, dims, NULL), mspace = H5I_INVALID_HID;
+    hid_t lcpl = link_props(), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t dset = H5I_INVALID_HID;
     enum lad_status st = LAD_OK;
-    if (fspace < 0 || mspace < 0 || lcpl < 0)
+    /* Every element is written by exactly one rank: writing fill values first would write it twice. */
+    if (fspace < 0 || lcpl < 0 || dcpl < 0 || H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
         st = h5_error(ctx, h, "create dataspace for", name);
-    if (st == LAD_OK && (dset = H5Dcreate2(h->file, name, mem_type, fspace, lcpl, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+    if (st == LAD_OK && (dset = H5Dcreate2(h->file, name, mem_type, fspace, lcpl, dcpl, H5P_DEFAULT)) < 0)
         st = h5_error(ctx, h, "create dataset", name);
-    if (st == LAD_OK) {
-        herr_t rc;
-        if (n_local > 0 && n_global > 0)
-            rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
-        else
-            rc = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
-        /* Every rank joins the collective write, also with an empty selection; HDF5 refuses a NULL
-         * buffer even when nothing is selected, so an empty rank passes a dummy one. */
+    st = lad_status_agree(ctx, st);
+    /* An empty dataset has no storage to write to (HDF5 fails on it); every rank knows n_global. */
+    int64_t per = 1, n_transfers = st == LAD_OK && n_global > 0 ? transfers(ctx, mem_type, n_cols, n_local, &per) : 0;
+    size_t row_bytes = H5Tget_size(mem_type) * (size_t)(n_cols > 0 ? n_cols : 1);
+    for (int64_t k = 0; k < n_transfers && st == LAD_OK; k++) {
+        int64_t at;
+        herr_t rc = select_piece(fspace, &mspace, nd, n_cols, begin, n_local, k, per, &at);
+        /* HDF5 refuses a NULL buffer even when nothing is selected: an empty rank passes a dummy one. */
         static const char nothing[16];
-        /* An empty dataset has no storage to write to (HDF5 fails on it); every rank knows n_global. */
-        if (rc < 0 || (n_global > 0 && H5Dwrite(dset, mem_type, mspace, fspace, h->dxpl, data ? data : nothing) < 0))
-            st = h5_error(ctx, h, "write dataset", name);
+        const char *buf = data && at < n_local ? (const char *)data + (size_t)at * row_bytes : nothing;
+        errno = 0;
+        if (rc < 0)
+            st = h5_error(ctx, h, "select rows of", name);
+        else if (H5Dwrite(dset, mem_type, mspace, fspace, h->wxpl, buf) < 0)
+            st = h5_write_error(ctx, h, "write dataset", name, errno);
+        /* After every collective write: a rank that failed never leaves the others in the next one. */
+        st = lad_status_agree(ctx, st);
     }
     if (dset >= 0)
         H5Dclose(dset);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     if (lcpl >= 0)
         H5Pclose(lcpl);
     if (mspace >= 0)
@@ -234,24 +382,24 @@ enum lad_status lad_h5_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *n
 static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                       int64_t n_cols, int64_t begin, int64_t n_local, void *data)
 {
-    int rank = n_cols > 0 ? 2 : 1;
-    hsize_t start[2] = {(hsize_t)begin, 0}, count[2] = {(hsize_t)n_local, (hsize_t)n_cols};
+    int nd = n_cols > 0 ? 2 : 1;
     enum lad_status st = LAD_OK;
     hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
-    hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
-    hid_t mspace = H5Screate_simple(rank, count, NULL);
-    if (dset < 0 || fspace < 0 || mspace < 0)
+    hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    hssize_t total = fspace >= 0 ? H5Sget_simple_extent_npoints(fspace) : -1;
+    if (dset < 0 || fspace < 0 || total < 0)
         st = h5_error(ctx, h, "open dataset", name);
-    if (st == LAD_OK) {
-        herr_t rc;
-        if (n_local > 0)
-            rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
-        else
-            rc = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
+    st = lad_status_agree(ctx, st);
+    int64_t per = 1, n_transfers = st == LAD_OK && total > 0 ? transfers(ctx, mem_type, n_cols, n_local, &per) : 0;
+    size_t row_bytes = H5Tget_size(mem_type) * (size_t)(n_cols > 0 ? n_cols : 1);
+    for (int64_t k = 0; k < n_transfers && st == LAD_OK; k++) {
+        int64_t at;
         char nothing[16];
-        hssize_t total = H5Sget_simple_extent_npoints(fspace);
-        if (rc < 0 || total < 0 || (total > 0 && H5Dread(dset, mem_type, mspace, fspace, h->dxpl, data ? data : nothing) < 0))
+        herr_t rc = select_piece(fspace, &mspace, nd, n_cols, begin, n_local, k, per, &at);
+        char *buf = data && at < n_local ? (char *)data + (size_t)at * row_bytes : nothing;
+        if (rc < 0 || H5Dread(dset, mem_type, mspace, fspace, h->dxpl, buf) < 0)
             st = h5_error(ctx, h, "read dataset", name);
+        st = lad_status_agree(ctx, st);
     }
     if (mspace >= 0)
         H5Sclose(mspace);
