@@ -1,222 +1,20 @@
-/* h5.c - checked parallel-HDF5 helpers: every call collective, every return value checked. */
+/*
+ * h5.c - checked parallel-HDF5 helpers: datasets, their transfers, strings and attributes. Every call
+ * is collective and every return value checked. Files are opened and closed in h5_file.c.
+ */
 #include "lad_h5.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
 #include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
-#include "lad_log.h"
 #include "lad_mem.h"
-#include "lad_outfile.h"
+#include "h5_internal.h"
 
-/* Bytes held free for HDF5's closing flush of a file being written (take_reserve). */
-#define H5_RESERVE_BYTES ((off_t)1 << 20)
-
-static enum lad_status h5_error(struct lad_ctx *ctx, const struct lad_h5 *h, const char *what, const char *name)
-{
-    return lad_fail(ctx, LAD_ERR_HDF5, "HDF5: %s '%s' in %s failed", what, name, h ? h->name : "?");
-}
-
-/*
- * Why a write to h failed, as an errno, or 0 when unknown. HDF5 over MPI-IO reports a full disk as a
- * plain write failure (errno is often not even set), so a file system with next to no room left is
- * taken as the cause; a disk with room did not fail for want of it.
- */
-static int write_cause(const struct lad_h5 *h, int err)
-{
-    if (err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO)
-        return err;
-    char dir[sizeof h->path];
-    snprintf(dir, sizeof dir, "%s", h->path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else
-        slash[slash == dir] = '\0';
-    struct statvfs fs;
-    if (statvfs(dir, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < (uint64_t)H5_RESERVE_BYTES)
-        return ENOSPC;
-    return 0;
-}
-
-/* A failed write of object `name` (raw data, or metadata at a flush or close). */
-static enum lad_status h5_write_error(struct lad_ctx *ctx, const struct lad_h5 *h, const char *what,
-                                      const char *name, int err)
-{
-    int cause = write_cause(h, err);
-    if (cause != 0)
-        return lad_fail(ctx, LAD_ERR_IO, "cannot write %s (%s '%s'): %s", h->name, what, name, strerror(cause));
-    return h5_error(ctx, h, what, name);
-}
-
-static void quiet_hdf5(void)
-{
-    /* logad reports its own errors in one line; HDF5's stack dumps would bury them. */
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-static void h5_init(struct lad_h5 *h, const char *path)
-{
-    quiet_hdf5();
-    memset(h, 0, sizeof *h);
-    h->file = H5I_INVALID_HID;
-    h->dxpl = H5I_INVALID_HID;
-    h->wxpl = H5I_INVALID_HID;
-    snprintf(h->path, sizeof h->path, "%s", path);
-    h->name = h->path;
-}
-
-/* Collective. The transfer property list, and the agreed end of create/open. */
-static enum lad_status h5_ready(struct lad_ctx *ctx, struct lad_h5 *h, enum lad_status st)
-{
-    if (st == LAD_OK) {
-        h->dxpl = H5Pcreate(H5P_DATASET_XFER);
-        h->wxpl = H5Pcreate(H5P_DATASET_XFER);
-        if (h->dxpl < 0 || H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE) < 0 || h->wxpl < 0 ||
-            H5Pset_dxpl_mpio(h->wxpl, H5FD_MPIO_INDEPENDENT) < 0)
-            st = h5_error(ctx, h, "set up transfers for", h->path);
-    }
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        lad_h5_close(ctx, h);
-    return st;
-}
-
-enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
-{
-    h5_init(h, path);
-    enum lad_status st = LAD_OK;
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
-        st = h5_error(ctx, h, "set up MPI-IO for", path);
-    errno = 0;
-    if (st == LAD_OK && (h->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0)
-        st = lad_fail(ctx, LAD_ERR_IO, "cannot create %s (HDF5): %s", path, strerror(errno ? errno : EIO));
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    return h5_ready(ctx, h, st);
-}
-
-enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
-{
-    h5_init(h, path);
-    enum lad_status st = LAD_OK;
-    if (ctx->rank == 0) {
-        FILE *fp = fopen(path, "rb");
-        if (fp == NULL)
-            st = lad_fail(ctx, LAD_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-        else {
-            fclose(fp);
-            if (H5Fis_hdf5(path) <= 0)
-                st = lad_fail(ctx, LAD_ERR_INPUT, "%s is not an HDF5 file", path);
-        }
-    }
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        return st;
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
-        st = h5_error(ctx, h, "set up MPI-IO for", path);
-    if (st == LAD_OK && (h->file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0)
-        st = lad_fail(ctx, LAD_ERR_IO, "cannot open %s (HDF5)", path);
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    return h5_ready(ctx, h, st);
-}
-
-/*
- * Collective. H5Fclose. In HDF5 1.10 a failed close (a metadata flush that failed) leaves the file's
- * ID pointing at freed memory, and MPI_Finalize then crashes closing it again (H5F__close_cb). Nothing
- * can undo that, so a failed close ends the job (lad_comm.h, error policy): rank 0 removes `remove`
- * (the temporary file, or NULL), prints the agreed message and aborts; the other ranks wait for it.
- */
-static enum lad_status close_or_abort(struct lad_ctx *ctx, struct lad_h5 *h, const char *remove)
-{
-    enum lad_status st = LAD_OK;
-    if (h->dxpl >= 0)
-        H5Pclose(h->dxpl);
-    if (h->wxpl >= 0)
-        H5Pclose(h->wxpl);
-    errno = 0;
-    if (h->file >= 0 && H5Fclose(h->file) < 0)
-        st = h5_write_error(ctx, h, "close", "/", errno);
-    h->dxpl = h->wxpl = h->file = H5I_INVALID_HID;
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK) {
-        if (ctx->rank == 0) {
-            if (remove != NULL)
-                unlink(remove);
-            lad_comm_fatal(ctx, MPI_SUCCESS, "%s (HDF5 cannot recover from a failed close)", ctx->err_msg);
-        }
-        MPI_Barrier(ctx->comm); /* rank 0 ends the job */
-        lad_comm_fatal(ctx, MPI_SUCCESS, "HDF5 could not close %s", h->name);
-    }
-    return st;
-}
-
-enum lad_status lad_h5_close(struct lad_ctx *ctx, struct lad_h5 *h)
-{
-    return close_or_abort(ctx, h, NULL);
-}
-
-/*
- * Room for the metadata HDF5 writes when it closes a file. A full disk must never make that flush
- * fail (see close_or_abort), so rank 0 holds this much beside the temporary file while it is written
- * and frees it just before the close; on failure it also empties the temporary file first. A disk
- * without even this much room fails here, before HDF5 starts, with a plain message.
- */
-static enum lad_status take_reserve(struct lad_ctx *ctx, const char *reserve, const char *name)
-{
-    enum lad_status st = LAD_OK;
-    if (ctx->rank == 0) {
-        int fd = open(reserve, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int rc = fd < 0 ? errno : posix_fallocate(fd, 0, H5_RESERVE_BYTES);
-        if (fd >= 0 && close(fd) != 0 && rc == 0)
-            rc = errno;
-        if (rc != 0) {
-            unlink(reserve);
-            st = lad_fail(ctx, LAD_ERR_IO, "cannot write %s: %s", name, strerror(rc));
-        }
-    }
-    return lad_status_agree(ctx, st);
-}
-
-enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h5_fill_fn fill, const void *arg)
-{
-    char tmp[PATH_MAX], reserve[PATH_MAX + 16];
-    enum lad_status st = lad_outfile_collective_begin(ctx, path, tmp);
-    if (st != LAD_OK)
-        return st;
-    snprintf(reserve, sizeof reserve, "%s.reserve", tmp);
-    st = take_reserve(ctx, reserve, path);
-    struct lad_h5 h;
-    if (st == LAD_OK)
-        st = lad_h5_create(ctx, tmp, &h);
-    if (st == LAD_OK) {
-        h.name = path;
-        st = lad_status_agree(ctx, fill(ctx, &h, arg));
-        /* Every rank is done writing (agreed): free the room the close needs, then close. */
-        if (ctx->rank == 0) {
-            unlink(reserve);
-            if (st != LAD_OK && truncate(tmp, 0) != 0)
-                lad_log_rank(ctx, LAD_LOG_VERBOSE, "cannot empty %s: %s", tmp, strerror(errno));
-        }
-        lad_status_agree(ctx, LAD_OK);
-        enum lad_status cst = close_or_abort(ctx, &h, tmp);
-        if (st == LAD_OK)
-            st = cst;
-    }
-    if (ctx->rank == 0)
-        unlink(reserve);
-    return lad_outfile_collective_end(ctx, path, tmp, st);
-}
 bool lad_h5_exists(struct lad_h5 *h, const char *name)
 {
     if (strcmp(name, "/") == 0)
@@ -245,7 +43,7 @@ enum lad_status lad_h5_group(struct lad_ctx *ctx, struct lad_h5 *h, const char *
     H5Pset_create_intermediate_group(lcpl, 1);
     hid_t g = H5Gcreate2(h->file, name, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     H5Pclose(lcpl);
-    enum lad_status st = g < 0 ? h5_error(ctx, h, "create group", name) : LAD_OK;
+    enum lad_status st = g < 0 ? lad__h5_error(ctx, h, "create group", name) : LAD_OK;
     if (g >= 0)
         H5Gclose(g);
     return lad_status_agree(ctx, st);
@@ -312,9 +110,9 @@ static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, co
     enum lad_status st = LAD_OK;
     /* Every element is written by exactly one rank: writing fill values first would write it twice. */
     if (fspace < 0 || lcpl < 0 || dcpl < 0 || H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
-        st = h5_error(ctx, h, "create dataspace for", name);
+        st = lad__h5_error(ctx, h, "create dataspace for", name);
     if (st == LAD_OK && (dset = H5Dcreate2(h->file, name, mem_type, fspace, lcpl, dcpl, H5P_DEFAULT)) < 0)
-        st = h5_error(ctx, h, "create dataset", name);
+        st = lad__h5_error(ctx, h, "create dataset", name);
     st = lad_status_agree(ctx, st);
     /* An empty dataset has no storage to write to (HDF5 fails on it); every rank knows n_global. */
     int64_t per = 1, n_transfers = st == LAD_OK && n_global > 0 ? transfers(ctx, mem_type, n_cols, n_local, &per) : 0;
@@ -327,9 +125,9 @@ static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, co
         const char *buf = data && at < n_local ? (const char *)data + (size_t)at * row_bytes : nothing;
         errno = 0;
         if (rc < 0)
-            st = h5_error(ctx, h, "select rows of", name);
+            st = lad__h5_error(ctx, h, "select rows of", name);
         else if (H5Dwrite(dset, mem_type, mspace, fspace, h->wxpl, buf) < 0)
-            st = h5_write_error(ctx, h, "write dataset", name, errno);
+            st = lad__h5_write_error(ctx, h, "write dataset", name, errno);
         /* After every collective write: a rank that failed never leaves the others in the next one. */
         st = lad_status_agree(ctx, st);
     }
@@ -388,7 +186,7 @@ static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, con
     hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID, mspace = H5I_INVALID_HID;
     hssize_t total = fspace >= 0 ? H5Sget_simple_extent_npoints(fspace) : -1;
     if (dset < 0 || fspace < 0 || total < 0)
-        st = h5_error(ctx, h, "open dataset", name);
+        st = lad__h5_error(ctx, h, "open dataset", name);
     st = lad_status_agree(ctx, st);
     int64_t per = 1, n_transfers = st == LAD_OK && total > 0 ? transfers(ctx, mem_type, n_cols, n_local, &per) : 0;
     size_t row_bytes = H5Tget_size(mem_type) * (size_t)(n_cols > 0 ? n_cols : 1);
@@ -398,7 +196,7 @@ static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, con
         herr_t rc = select_piece(fspace, &mspace, nd, n_cols, begin, n_local, k, per, &at);
         char *buf = data && at < n_local ? (char *)data + (size_t)at * row_bytes : nothing;
         if (rc < 0 || H5Dread(dset, mem_type, mspace, fspace, h->dxpl, buf) < 0)
-            st = h5_error(ctx, h, "read dataset", name);
+            st = lad__h5_error(ctx, h, "read dataset", name);
         st = lad_status_agree(ctx, st);
     }
     if (mspace >= 0)
@@ -438,7 +236,7 @@ enum lad_status lad_h5_write_strings(struct lad_ctx *ctx, struct lad_h5 *h, cons
         memcpy(buf + (size_t)i * width, strings[i], strlen(strings[i]));
     hid_t type = H5Tcopy(H5T_C_S1);
     if (type < 0 || H5Tset_size(type, width) < 0 || H5Tset_strpad(type, H5T_STR_NULLTERM) < 0)
-        st = h5_error(ctx, h, "make a string type for", name);
+        st = lad__h5_error(ctx, h, "make a string type for", name);
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
         st = lad_h5_write_small(ctx, h, name, type, n, 0, buf);
@@ -506,7 +304,7 @@ static enum lad_status write_attr(struct lad_ctx *ctx, struct lad_h5 *h, const c
         H5Adelete_by_name(h->file, obj, name, H5P_DEFAULT);
     hid_t attr = H5Acreate_by_name(h->file, obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (attr < 0 || H5Awrite(attr, type, value) < 0)
-        st = h5_error(ctx, h, "write attribute", name);
+        st = lad__h5_error(ctx, h, "write attribute", name);
     if (attr >= 0)
         H5Aclose(attr);
     H5Sclose(space);

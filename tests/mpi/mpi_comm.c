@@ -5,6 +5,7 @@
  * independently, whichever path moved it. Counts over INT_MAX cannot be allocated in a test; the
  * lowered limits make the same code take the same branches at small sizes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,22 @@ static void test_ordered_file_failure(void)
         unlink(path);
 }
 
+/* The one I/O error formatter: file, what, and the cause from errno or the MPI error class. */
+static void test_io_error(void)
+{
+    struct lad_ctx *ctx = &lad_test_ctx;
+    CU_ASSERT_EQUAL(lad_comm_io_error(ctx, MPI_ERR_IO, ENOSPC, "cannot write", "out.csv"), LAD_ERR_IO);
+    CU_ASSERT(strstr(ctx->err_msg, "cannot write out.csv: No space left on device") == ctx->err_msg);
+    lad_ctx_clear_error(ctx);
+    int no_space_class = MPI_ERR_NO_SPACE;
+    lad_comm_io_error(ctx, no_space_class, 0, "cannot write", "out.csv");
+    CU_ASSERT(strstr(ctx->err_msg, "No space left on device") != NULL);
+    lad_ctx_clear_error(ctx);
+    lad_comm_io_error(ctx, MPI_ERR_IO, 0, "cannot read", "in.log");
+    CU_ASSERT(strstr(ctx->err_msg, "cannot read in.log: ") == ctx->err_msg && strlen(ctx->err_msg) > 20);
+    lad_ctx_clear_error(ctx);
+}
+
 struct rows {
     int64_t n_global, begin, n_local, cols;
     int64_t *data;
@@ -272,6 +289,7 @@ static CU_TestInfo tests[] = {
     {"ordered file: round-robin and rank-contiguous", test_ordered_file},
     {"ordered file: a producer's failure stops every rank", test_ordered_file_failure},
     {"HDF5 rows in split transfers", test_h5_split},
+    {"I/O error messages", test_io_error},
     CU_TEST_INFO_NULL,
 };
 static CU_SuiteInfo suites[] = {{"comm", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
