@@ -98,13 +98,44 @@ static herr_t select_piece(hid_t fspace, hid_t *mspace, int nd, int64_t n_cols, 
     return H5Sselect_none(fspace) < 0 || H5Sselect_none(*mspace) < 0 ? -1 : 0;
 }
 
+/*
+ * Collective. Moves this rank's rows [begin, begin + n_local) between data and dset in the agreed
+ * number of pieces, with an agreement after each: a rank whose transfer failed never leaves the
+ * others waiting in the next one. Writes go out as independent transfers (wxpl), reads collective.
+ */
+static enum lad_status move_rows(struct lad_ctx *ctx, struct lad_h5 *h, hid_t dset, hid_t fspace, const char *name,
+                                 hid_t mem_type, int64_t n_cols, int64_t begin, int64_t n_local, void *data, bool write)
+{
+    int64_t per = 1, n_transfers = transfers(ctx, mem_type, n_cols, n_local, &per);
+    size_t row_bytes = H5Tget_size(mem_type) * (size_t)(n_cols > 0 ? n_cols : 1);
+    hid_t mspace = H5I_INVALID_HID;
+    enum lad_status st = LAD_OK;
+    for (int64_t k = 0; k < n_transfers && st == LAD_OK; k++) {
+        int64_t at;
+        herr_t rc = select_piece(fspace, &mspace, n_cols > 0 ? 2 : 1, n_cols, begin, n_local, k, per, &at);
+        /* HDF5 refuses a NULL buffer even when nothing is selected: an empty rank passes a dummy one. */
+        char nothing[16] = {0};
+        char *buf = data && at < n_local ? (char *)data + (size_t)at * row_bytes : nothing;
+        errno = 0;
+        if (rc < 0)
+            st = lad__h5_error(ctx, h, "select rows of", name);
+        else if (write && H5Dwrite(dset, mem_type, mspace, fspace, h->wxpl, buf) < 0)
+            st = lad__h5_write_error(ctx, h, "write dataset", name, errno);
+        else if (!write && H5Dread(dset, mem_type, mspace, fspace, h->dxpl, buf) < 0)
+            st = lad__h5_error(ctx, h, "read dataset", name);
+        st = lad_status_agree(ctx, st);
+    }
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    return st;
+}
+
 static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                        int64_t n_global, int64_t n_cols, int64_t begin, int64_t n_local,
                                        const void *data)
 {
-    int nd = n_cols > 0 ? 2 : 1;
     hsize_t dims[2] = {(hsize_t)n_global, (hsize_t)n_cols};
-    hid_t fspace = H5Screate_simple(nd, dims, NULL), mspace = H5I_INVALID_HID;
+    hid_t fspace = H5Screate_simple(n_cols > 0 ? 2 : 1, dims, NULL);
     hid_t lcpl = link_props(), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t dset = H5I_INVALID_HID;
     enum lad_status st = LAD_OK;
@@ -115,30 +146,14 @@ static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, co
         st = lad__h5_error(ctx, h, "create dataset", name);
     st = lad_status_agree(ctx, st);
     /* An empty dataset has no storage to write to (HDF5 fails on it); every rank knows n_global. */
-    int64_t per = 1, n_transfers = st == LAD_OK && n_global > 0 ? transfers(ctx, mem_type, n_cols, n_local, &per) : 0;
-    size_t row_bytes = H5Tget_size(mem_type) * (size_t)(n_cols > 0 ? n_cols : 1);
-    for (int64_t k = 0; k < n_transfers && st == LAD_OK; k++) {
-        int64_t at;
-        herr_t rc = select_piece(fspace, &mspace, nd, n_cols, begin, n_local, k, per, &at);
-        /* HDF5 refuses a NULL buffer even when nothing is selected: an empty rank passes a dummy one. */
-        static const char nothing[16];
-        const char *buf = data && at < n_local ? (const char *)data + (size_t)at * row_bytes : nothing;
-        errno = 0;
-        if (rc < 0)
-            st = lad__h5_error(ctx, h, "select rows of", name);
-        else if (H5Dwrite(dset, mem_type, mspace, fspace, h->wxpl, buf) < 0)
-            st = lad__h5_write_error(ctx, h, "write dataset", name, errno);
-        /* After every collective write: a rank that failed never leaves the others in the next one. */
-        st = lad_status_agree(ctx, st);
-    }
+    if (st == LAD_OK && n_global > 0)
+        st = move_rows(ctx, h, dset, fspace, name, mem_type, n_cols, begin, n_local, (void *)data, true);
     if (dset >= 0)
         H5Dclose(dset);
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (lcpl >= 0)
         H5Pclose(lcpl);
-    if (mspace >= 0)
-        H5Sclose(mspace);
     if (fspace >= 0)
         H5Sclose(fspace);
     return lad_status_agree(ctx, st);
@@ -180,27 +195,15 @@ enum lad_status lad_h5_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *n
 static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                       int64_t n_cols, int64_t begin, int64_t n_local, void *data)
 {
-    int nd = n_cols > 0 ? 2 : 1;
     enum lad_status st = LAD_OK;
     hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
-    hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
     hssize_t total = fspace >= 0 ? H5Sget_simple_extent_npoints(fspace) : -1;
     if (dset < 0 || fspace < 0 || total < 0)
         st = lad__h5_error(ctx, h, "open dataset", name);
     st = lad_status_agree(ctx, st);
-    int64_t per = 1, n_transfers = st == LAD_OK && total > 0 ? transfers(ctx, mem_type, n_cols, n_local, &per) : 0;
-    size_t row_bytes = H5Tget_size(mem_type) * (size_t)(n_cols > 0 ? n_cols : 1);
-    for (int64_t k = 0; k < n_transfers && st == LAD_OK; k++) {
-        int64_t at;
-        char nothing[16];
-        herr_t rc = select_piece(fspace, &mspace, nd, n_cols, begin, n_local, k, per, &at);
-        char *buf = data && at < n_local ? (char *)data + (size_t)at * row_bytes : nothing;
-        if (rc < 0 || H5Dread(dset, mem_type, mspace, fspace, h->dxpl, buf) < 0)
-            st = lad__h5_error(ctx, h, "read dataset", name);
-        st = lad_status_agree(ctx, st);
-    }
-    if (mspace >= 0)
-        H5Sclose(mspace);
+    if (st == LAD_OK && total > 0)
+        st = move_rows(ctx, h, dset, fspace, name, mem_type, n_cols, begin, n_local, data, false);
     if (fspace >= 0)
         H5Sclose(fspace);
     if (dset >= 0)
