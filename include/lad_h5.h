@@ -44,7 +44,7 @@ typedef enum lad_status (*lad_h5_fill_fn)(struct lad_ctx *ctx, struct lad_h5 *h,
 /*
  * Collective. Writes path as one unit: a temporary name beside it (lad_outfile), filled by fill,
  * closed, then renamed. On any failure the temporary file is removed and path is left as it was.
- * Rank 0 holds 1 MiB of disk beside the temporary file while it is filled and frees it just before
+ * Rank 0 holds 256 KiB of disk beside the temporary file while it is filled and frees it just before
  * the close (and empties the temporary file first after a failure), so a full disk never makes
  * HDF5's closing metadata flush fail; a disk without that much room fails at once. Messages name
  * path, not the temporary file.

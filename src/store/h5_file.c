@@ -4,7 +4,8 @@
  * A full disk is the hard case. HDF5 over MPI-IO reports it as a plain write failure, and in HDF5
  * 1.10 a failed metadata flush while closing leaves the file's ID dangling, so MPI_Finalize crashes
  * (H5F__close_cb). So the closing flush must never meet a full disk: while a file is written, rank 0
- * holds 1 MiB beside it and frees it just before the close, after emptying the file on failure.
+ * holds 256 KiB beside it (the largest file of logad has under 8 KiB of metadata) and frees it just
+ * before the close, after emptying the file on failure.
  */
 #include "lad_h5.h"
 
@@ -23,7 +24,7 @@
 #include "h5_internal.h"
 
 /* Bytes held free for HDF5's closing flush of a file being written (take_reserve). */
-#define H5_RESERVE_BYTES ((off_t)1 << 20)
+#define H5_RESERVE_BYTES ((off_t)256 << 10)
 
 enum lad_status lad__h5_error(struct lad_ctx *ctx, const struct lad_h5 *h, const char *what, const char *name)
 {

@@ -72,14 +72,14 @@ csv_kb=$(($(stat -c %s "$T/res/anomalies.csv") / 1024 + 64))
 rows_kb=$(($(stat -c %s "$T/s_structured.csv") * 3 / 2 / 1024))
 
 F=$T/full    # 64 KiB, filled to the last byte
-M=$T/mid     # room for the 1 MiB the HDF5 writer holds back, not for the features' data
+M=$T/mid     # room for the 256 KiB the HDF5 writer holds back, not for the features' data
 A=$T/csv     # room for anomalies.csv, not for verdicts.h5
 tmpfs "$F" 64k
-tmpfs "$M" 1200k
+tmpfs "$M" 600k
 tmpfs "$A" "${csv_kb}k"
 R=$T/rows    # room for --structured-out's scratch rows, not for the output too
 tmpfs "$R" "${rows_kb}k"
-# features.h5 of the log is larger than the room left beside the 1 MiB reserve
+# features.h5 of this log (about 1 MB) is larger than the room left beside the reserve
 run_np 2 synth --sessions "$SESSIONS" --out "$T/big.log" --labels-out "$T/big.csv" --normal 4000 --anomalies 100 --seed 4 \
     || fail "synth big: $(cat "$T/run.err")"
 
