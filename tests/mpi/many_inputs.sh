@@ -6,8 +6,14 @@ source "$(dirname "$0")/../lib_test.sh"
 T=$LAD_TEST_TMP
 
 tr -d '\r' <"$HDFS_LOG" >"$T/lf.log"
+cat "$T/lf.log" "$T/lf.log" >"$T/twice.log" # 4000 lines: no empty part
+mv "$T/twice.log" "$T/lf.log"
 mkdir -p "$T/many"
-split -n l/1500 -d -a 4 "$T/lf.log" "$T/many/part-"
+# consecutive runs of 2 or 3 lines, so the files in name order are lf.log again
+awk -v files=1500 -v dir="$T/many" -v n="$(wc -l <"$T/lf.log")" '
+    BEGIN { base = int(n / files); extra = n % files; k = 0; left = base + (k < extra) }
+    { f = sprintf("%s/part-%04d", dir, k); print > f; if (--left == 0) { close(f); k++; left = base + (k < extra) } }' \
+    "$T/lf.log"
 n=$(ls "$T/many" | wc -l)
 [ "$n" -eq 1500 ] || fail "expected 1500 input files, made $n"
 
@@ -20,5 +26,6 @@ for np in 1 3; do
         || { fail "1500 files np=$np under ulimit -n 256: $(head -c 600 "$T/run.err")"; continue; }
     [ "$(without_files "$T/one.h5")" == "$(without_files "$T/many_$np.h5")" ] || fail "1500 files np=$np: features differ from one file"
     h5dump -a /files "$T/many_$np.h5" | grep -q "(0): 1500" || fail "1500 files np=$np: the files attribute is not 1500"
+    grep -q "is empty" "$T/run.err" && fail "1500 files np=$np: an input part is empty"
 done
 finish
