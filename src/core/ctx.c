@@ -7,6 +7,7 @@
 #include <omp.h>
 #endif
 
+#include "lad_comm.h"
 #include "lad_log.h"
 
 enum lad_status lad_ctx_init(struct lad_ctx *ctx, MPI_Comm comm)
@@ -16,6 +17,7 @@ enum lad_status lad_ctx_init(struct lad_ctx *ctx, MPI_Comm comm)
     /* A private duplicate keeps logad's messages apart from any caller's traffic on comm. */
     if (MPI_Comm_dup(comm, &ctx->comm) != MPI_SUCCESS)
         return LAD_ERR_MPI;
+    lad_comm_set_error_policy(ctx->comm); /* MPI_ERRORS_RETURN: see lad_comm.h */
     MPI_Comm_rank(ctx->comm, &ctx->rank);
     MPI_Comm_size(ctx->comm, &ctx->size);
     MPI_Query_thread(&ctx->thread_level);

@@ -2,7 +2,7 @@
  * mine.c - template mining over the distinct keys of all ranks.
  *
  *   route     each key goes to the owner of its token count (Drain never compares sequences of
- *             different lengths, so owners never need each other's keys): one MPI_Alltoallv of
+ *             different lengths, so owners never need each other's keys): one all-to-all exchange of
  *             packed records (first_pos, lines, length, text)
  *   dedupe    the owner interns what it receives: a key seen by several ranks keeps its smallest
  *             first_pos and the sum of its lines
@@ -11,7 +11,7 @@
  *   number    clusters (first_pos of their first key, lines, template) are gathered on rank 0, which
  *             numbers them M1, M2, ... by first_pos, scatters the numbers back to the owners and
  *             broadcasts the event table
- *   reply     owners answer every record they received with its event number (MPI_Alltoallv of
+ *   reply     owners answer every record they received with its event number (an exchange of
  *             int32, in the order of the records), and each rank fills keys->event
  *
  * Nothing here depends on which rank or thread saw a key first, only on the global byte offset of
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_hash.h"
@@ -96,10 +97,10 @@ static const char *get_record(const char *p, int64_t *first_pos, int64_t *lines,
 struct mine {
     struct lad_keytab owned;  /* keys this rank owns, deduplicated */
     int32_t *recv_key;        /* received record i -> owned key id */
-    int *recv_records;        /* records received from each rank */
+    int64_t *recv_records;    /* records received from each rank */
     int32_t n_recv;
     int32_t *send_order;      /* send position j -> local key id */
-    int *send_records;        /* records sent to each rank */
+    int64_t *send_records;    /* records sent to each rank */
     int32_t *key_cluster;     /* owned key -> local cluster */
     int64_t *cl_first, *cl_lines;
     int32_t n_clusters;
@@ -125,44 +126,37 @@ static void mine_free(struct mine *m)
 static enum lad_status route_keys(struct lad_ctx *ctx, const struct lad_keytab *keys, struct mine *m)
 {
     int size = ctx->size;
-    struct xfer x = {0};
     int *owner = lad_malloc_array((size_t)keys->n, sizeof *owner);
-    size_t *bytes = lad_calloc_array((size_t)size, sizeof *bytes);
+    int64_t *bytes = lad_calloc_array((size_t)size, sizeof *bytes);
+    size_t *cursor = lad_calloc_array((size_t)size, sizeof *cursor);
     char *sbuf = NULL, *rbuf = NULL;
     m->send_order = lad_malloc_array((size_t)keys->n, sizeof *m->send_order);
     m->send_records = lad_calloc_array((size_t)size, sizeof *m->send_records);
     m->recv_records = lad_calloc_array((size_t)size, sizeof *m->recv_records);
     enum lad_status st = LAD_OK;
-    if (!xfer_init(&x, size) || !owner || !bytes || !m->send_order || !m->send_records || !m->recv_records)
+    if (!owner || !bytes || !cursor || !m->send_order || !m->send_records || !m->recv_records)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory routing %d keys for mining", keys->n);
     for (int32_t k = 0; st == LAD_OK && k < keys->n; k++) {
         int32_t nt = token_count(lad_keytab_text(keys, k), keys->text_len[k]);
         owner[k] = (int)(lad_hash_u64((uint64_t)nt) % (uint64_t)size);
-        bytes[owner[k]] += REC_HEADER + keys->text_len[k];
+        bytes[owner[k]] += (int64_t)(REC_HEADER + keys->text_len[k]);
         m->send_records[owner[k]]++;
     }
+    size_t stotal = 0;
     for (int r = 0; st == LAD_OK && r < size; r++) {
-        if (bytes[r] > (size_t)2147483647)
-            st = lad_fail(ctx, LAD_ERR_INPUT, "too many distinct message keys for one mining exchange (%zu bytes "
-                                              "to rank %d): use more ranks or stronger --mask patterns", bytes[r], r);
-        else
-            x.scount[r] = (int)bytes[r];
+        cursor[r] = stotal;
+        stotal += (size_t)bytes[r];
     }
-    size_t stotal = 0, rtotal = 0;
-    if (st == LAD_OK && !displs(x.scount, x.sdispl, size, &stotal))
-        st = lad_fail(ctx, LAD_ERR_INPUT, "too many distinct message keys on one rank for mining (%d)", keys->n);
     if (st == LAD_OK && (sbuf = lad_malloc_array(stotal, 1)) == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory packing keys for mining");
     if (st == LAD_OK) {
         /* Pack by owner; the send order is remembered to map replies back to keys. */
-        size_t *cursor = bytes;
         int32_t *rec_cursor = lad_calloc_array((size_t)size, sizeof *rec_cursor);
         if (rec_cursor == NULL)
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory packing keys for mining");
         for (int r = 0, rec = 0; rec_cursor && r < size; r++) {
-            cursor[r] = (size_t)x.sdispl[r];
             rec_cursor[r] = rec;
-            rec += m->send_records[r];
+            rec += (int)m->send_records[r];
         }
         for (int32_t k = 0; rec_cursor && k < keys->n; k++) {
             int r = owner[k];
@@ -174,18 +168,13 @@ static enum lad_status route_keys(struct lad_ctx *ctx, const struct lad_keytab *
         free(rec_cursor);
     }
     st = lad_status_agree(ctx, st);
+    void *got = NULL;
+    int64_t rtotal = 0;
     if (st == LAD_OK) {
-        MPI_Alltoall(m->send_records, 1, MPI_INT, m->recv_records, 1, MPI_INT, ctx->comm);
-        MPI_Alltoall(x.scount, 1, MPI_INT, x.rcount, 1, MPI_INT, ctx->comm);
-        if (!displs(x.rcount, x.rdispl, size, &rtotal))
-            st = lad_fail(ctx, LAD_ERR_INPUT, "too many distinct message keys for one mining owner: use more ranks");
-        else if ((rbuf = lad_malloc_array(rtotal, 1)) == NULL)
-            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory receiving keys for mining");
-        st = lad_status_agree(ctx, st);
+        lad_comm_exchange_counts(ctx, m->send_records, m->recv_records);
+        st = lad_comm_alltoallv_alloc(ctx, sbuf, bytes, 1, "the exchange of mining keys", &got, NULL, &rtotal);
+        rbuf = got;
     }
-    if (st == LAD_OK &&
-        MPI_Alltoallv(sbuf, x.scount, x.sdispl, MPI_BYTE, rbuf, x.rcount, x.rdispl, MPI_BYTE, ctx->comm) != MPI_SUCCESS)
-        st = lad_fail(ctx, LAD_ERR_MPI, "exchange of mining keys failed");
     free(sbuf);
     if (st == LAD_OK) {
         int64_t n_recv = 0;
@@ -210,7 +199,7 @@ static enum lad_status route_keys(struct lad_ctx *ctx, const struct lad_keytab *
     free(rbuf);
     free(owner);
     free(bytes);
-    xfer_free(&x);
+    free(cursor);
     return lad_status_agree(ctx, st);
 }
 
@@ -373,28 +362,20 @@ done:
 /* Owners answer every received record with its event; senders fill keys->event. */
 static enum lad_status reply_events(struct lad_ctx *ctx, struct mine *m, struct lad_keytab *keys)
 {
-    int size = ctx->size;
-    int *sdispl = lad_calloc_array((size_t)size, sizeof *sdispl);
-    int *rdispl = lad_calloc_array((size_t)size, sizeof *rdispl);
     int32_t *answer = lad_malloc_array((size_t)m->n_recv, sizeof *answer);
     int32_t *got = lad_malloc_array((size_t)keys->n, sizeof *got);
     enum lad_status st = LAD_OK;
-    size_t t1, t2;
-    if (!sdispl || !rdispl || !answer || !got)
+    if (!answer || !got)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory returning mined events");
-    else if (!displs(m->recv_records, rdispl, size, &t1) || !displs(m->send_records, sdispl, size, &t2))
-        st = lad_fail(ctx, LAD_ERR_INTERNAL, "mining record counts overflow");
     for (int32_t i = 0; st == LAD_OK && i < m->n_recv; i++)
         answer[i] = m->cl_global[m->key_cluster[m->recv_key[i]]];
     st = lad_status_agree(ctx, st);
     /* The reply travels the reverse way: what was received is sent back, in the same order. */
-    if (st == LAD_OK && MPI_Alltoallv(answer, m->recv_records, rdispl, MPI_INT32_T, got, m->send_records, sdispl,
-                                      MPI_INT32_T, ctx->comm) != MPI_SUCCESS)
-        st = lad_fail(ctx, LAD_ERR_MPI, "exchange of mined events failed");
+    if (st == LAD_OK)
+        st = lad_comm_alltoallv(ctx, answer, m->recv_records, got, m->send_records, sizeof *got,
+                                "the exchange of mined events");
     for (int32_t j = 0; st == LAD_OK && j < keys->n; j++)
         keys->event[m->send_order[j]] = got[j];
-    free(sdispl);
-    free(rdispl);
     free(answer);
     free(got);
     return lad_status_agree(ctx, st);
