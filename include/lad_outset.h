@@ -45,6 +45,8 @@ struct lad_outset_file {
     char path[PATH_MAX];    /* as the command's writers name it */
     char canon[PATH_MAX];   /* canonical directory + name */
     bool member;            /* one of the files of a set directory: stale if this run does not write it */
+    bool existed;           /* it existed when the command began, as the file (device, inode) below */
+    unsigned long long dev, ino;
 };
 
 /* A directory the command writes into. */

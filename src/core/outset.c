@@ -178,6 +178,10 @@ static enum lad_status add_file(struct lad_ctx *ctx, struct lad_outset *set, con
         st = lad_fail(ctx, LAD_ERR_IO, "%s: cannot resolve %s: %s", option, path, strerror(errno));
     f->option = option;
     f->member = member;
+    struct stat sb;
+    f->existed = st == LAD_OK && stat(path, &sb) == 0;
+    f->dev = f->existed ? (unsigned long long)sb.st_dev : 0;
+    f->ino = f->existed ? (unsigned long long)sb.st_ino : 0;
     set->n_files += st == LAD_OK;
     return st;
 }
@@ -339,7 +343,9 @@ static enum lad_status write_manifest(struct lad_ctx *ctx, const struct lad_opti
 }
 
 /* Set members this run did not write are an earlier run's: they must not pass for part of this set.
- * Worked out before the commit's critical section, which then only unlinks. */
+ * Only a file that was there when the command began is an earlier run's; one that appeared since (a
+ * writer that did not go through lad_outfile) is left alone. Worked out before the commit's critical
+ * section, which then only unlinks. */
 static void find_stale(const struct lad_outset *set, bool *stale)
 {
     int n = lad_outfile_pending_count();
@@ -351,7 +357,10 @@ static void find_stale(const struct lad_outset *set, bool *stale)
             written[k][0] = '\0';
     }
     for (int i = 0; i < set->n_files; i++) {
-        stale[i] = set->files[i].member;
+        const struct lad_outset_file *f = &set->files[i];
+        struct stat sb;
+        stale[i] = f->member && f->existed && stat(f->path, &sb) == 0 && (unsigned long long)sb.st_dev == f->dev &&
+                   (unsigned long long)sb.st_ino == f->ino;
         for (int k = 0; k < n && stale[i]; k++)
             stale[i] = strcmp(written[k], set->files[i].canon) != 0;
     }
