@@ -177,11 +177,14 @@ enum lad_status lad_mkdir_p_created(struct lad_ctx *ctx, const char *dir, char *
             continue;
         char saved = buf[i];
         buf[i] = '\0';
+        struct stat st;
         if (mkdir(buf, 0777) == 0) {
             if (created && created[0] == '\0')
                 memcpy(created, buf, i + 1);
         } else if (errno != EEXIST)
             return lad_fail(ctx, LAD_ERR_IO, "cannot create directory %s: %s", buf, strerror(errno));
+        else if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode))
+            return lad_fail(ctx, LAD_ERR_IO, "%s exists and is not a directory", buf);
         buf[i] = saved;
     }
     struct stat st;
