@@ -5,10 +5,10 @@ SESSIONS=$LAD_SOURCE_DIR/data/hdfs_v1_sessions/sessions_dev.tsv
 BIG=$T/big.log
 BIG_LABELS=$T/big_labels.csv
 
-# make_big_log: a labelled 55 MB log (20,600 blocks, 400k lines): about 2 s of `run` on 2 cores, so a
+# make_big_log: a labelled 28 MB log (10,300 blocks, 200k lines): about 1 s of `run` on 2 cores, so a
 # signal finds it mid-run
 make_big_log() {
-    "$LOGAD" synth -q --sessions "$SESSIONS" --out "$BIG" --labels-out "$BIG_LABELS" --normal 20000 --anomalies 600 \
+    "$LOGAD" synth -q --sessions "$SESSIONS" --out "$BIG" --labels-out "$BIG_LABELS" --normal 10000 --anomalies 300 \
         || fail "synth of the test log failed"
 }
 
@@ -40,6 +40,19 @@ wait_file() {
         [ "$i" -lt 3000 ] || { fail "no file matching '$2' appeared in $1"; return 1; }
         kill -0 "$BG_PID" 2>/dev/null || { fail "the job ended before '$2' appeared in $1: $(cat "$T/bg.err")"; return 1; }
     done
+}
+
+# stop_at GLOB PIDS...: stops PIDS as soon as a file matches GLOB. Polls with shell builtins only, so
+# the ranks are stopped within milliseconds of the file's creation (at most 30 s).
+stop_at() {
+    local glob=$1 i=0
+    shift
+    until compgen -G "$glob" >/dev/null; do
+        i=$((i + 1))
+        [ "$i" -lt 3000000 ] || { fail "no file matching $glob appeared"; return 1; }
+        kill -0 "$BG_PID" 2>/dev/null || { fail "the job ended before $glob appeared: $(cat "$T/bg.err")"; return 1; }
+    done
+    kill -STOP "$@"
 }
 
 # ranks_of PID: the rank processes mpirun started (its children)

@@ -2,8 +2,8 @@
 # SIGTERM, SIGINT and SIGUSR1 in the middle of `run`, at 2 and 3 ranks. Sent to the rank processes (as
 # Slurm does): exit 128+signo within 10 s, one line from rank 0, no temporary or lock file left, and
 # the previous outputs untouched. Sent to mpirun: USR1 is forwarded (the same); TERM makes mpirun kill
-# the job after its 1 s grace (exit 1): either it ends interrupted as above, or, if the run finished
-# within the grace, with a complete new set.
+# the job after its 1 s grace (exit 1): either the job ends interrupted as above, or, if the run
+# finished within the grace, with a complete new set.
 source "$(dirname "$0")/../lib_test.sh"
 source "$(dirname "$0")/lib_fault.sh"
 RES=$T/res MODELS=$T/models
@@ -20,15 +20,15 @@ interrupt() {
     sig=$2
     CASE="$sig to $target at np=$np ($where)"
     start_np "$np" "${ARGS[@]}"
-    if [ "$where" = parse ]; then
-        wait_file "$RES" '^\.logad\.lock$' || return
-        sleep 0.2
-    else
-        wait_file "$MODELS" '^\.pca\.h5\.tmp\.' || return
-    fi
+    wait_file "$RES" '^\.logad\.lock$' || return
     ranks=$(ranks_of "$BG_PID")
-    kill -STOP $ranks
-    [ "$where" = parse ] || [ -n "$(find "$MODELS" -name '.*.tmp.*')" ] || fail "$CASE: no temporary at the signal"
+    if [ "$where" = parse ]; then
+        sleep 0.2
+        kill -STOP $ranks
+    else
+        stop_at "$MODELS/.pca.h5.tmp.*" $ranks || return
+        [ -n "$(find "$MODELS" -name '.*.tmp.*')" ] || fail "$CASE: no temporary at the signal"
+    fi
     if [ "$target" = ranks ]; then kill -"$sig" $ranks; else kill -"$sig" "$BG_PID"; fi
     kill -CONT $ranks
     wait_bg
@@ -58,7 +58,12 @@ interrupt 2 USR1 pending mpirun
 interrupted 138
 grep -q "Forwarding signal 10" "$T/bg.err" || fail "$CASE: mpirun did not say it forwarded the signal"
 
-# Through mpirun: SIGTERM (and SIGINT, SIGHUP) make mpirun send SIGCONT, then SIGTERM 1 s later.
+# Through mpirun: SIGTERM (and SIGINT, SIGHUP) make mpirun send SIGCONT, then SIGTERM 1 s later, so
+# the ranks run on for that second (stopping them would not hold: mpirun's SIGCONT resumes them). On
+# four copies of the log the run usually outlasts the second; if not, it must have committed a whole
+# new set.
+ARGS=(run -q --log "$BIG" --log "$BIG" --log "$BIG" --log "$BIG" --labels "$BIG_LABELS" --out "$RES"
+      --models-dir "$MODELS")
 for np in 2 3; do
     interrupt "$np" TERM parse mpirun
     no_trace "$T"
@@ -67,7 +72,9 @@ for np in 2 3; do
         complete_set "$RES" "$MODELS"
         before=$(snapshot "$RES" "$MODELS")
     else
-        [ "$BG_RC" -ne 0 ] || fail "$CASE: exit 0 without outputs"
+        [ "$BG_RC" -eq 1 ] || fail "$CASE: exit $BG_RC, expected 1"
+        grep -q "^logad: error: interrupted by SIGTERM: no outputs were committed" "$T/bg.err" \
+            || echo "np=$np: rank 0's line did not come through mpirun (it may not, see README)"
     fi
 done
 finish
