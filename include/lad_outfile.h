@@ -111,7 +111,8 @@ void lad_outfile_untrack(int handle);
 
 /*
  * Local, async-signal-safe (unlink(2) only). Removes every registered temporary and lock file of this
- * process. For signal handlers and for fatal paths just before MPI_Abort.
+ * process, and the "<temporary>.locktest.<rank>" probe Open MPI's MPI-IO makes while opening a
+ * collective temporary. For signal handlers and for fatal paths just before MPI_Abort.
  */
 void lad_outfile_remove_registered(void);
 

@@ -28,6 +28,7 @@ enum slot_state {
     SLOT_FREE = 0,
     SLOT_WRITING, /* a temporary being written (or, on ranks other than 0, a collective one) */
     SLOT_PENDING, /* complete, waiting for the transaction's rename to final */
+    SLOT_SCRATCH, /* a file the MPI library may create beside a temporary while opening it */
     SLOT_LOCK     /* a lock file (lad_lock) */
 };
 
@@ -61,7 +62,7 @@ static int find(const char *path)
 {
     for (int i = 0; i < LAD_OUTFILE_SLOTS; i++) {
         int s = atomic_load(&slots[i].state);
-        if ((s == SLOT_WRITING || s == SLOT_PENDING) && strcmp(slots[i].path, path) == 0)
+        if (s != SLOT_FREE && s != SLOT_LOCK && strcmp(slots[i].path, path) == 0)
             return i + 1;
     }
     return 0;
@@ -137,7 +138,7 @@ static void drop_temporaries(bool remove)
 {
     for (int i = 0; i < LAD_OUTFILE_SLOTS; i++) {
         int s = atomic_load(&slots[i].state);
-        if (s != SLOT_WRITING && s != SLOT_PENDING)
+        if (s == SLOT_FREE || s == SLOT_LOCK)
             continue;
         if (remove)
             unlink(slots[i].path);
@@ -299,6 +300,23 @@ void lad_outfile_abort(struct lad_outfile *out)
     out->handle = 0;
 }
 
+/*
+ * Open MPI's own MPI-IO (OMPIO), while it opens a file, probes file locking with a file of its own,
+ * "<file>.locktest.<rank>", which it removes before the open returns. A signal in between would
+ * leave it, so it is registered too, for as long as the temporary is being written.
+ */
+static int track_locktest(const char *tmp_path, int rank, int state)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s.locktest.%d", tmp_path, rank) >= (int)sizeof path)
+        return 0;
+    if (state == SLOT_FREE) {
+        lad_outfile_untrack(find(path));
+        return 0;
+    }
+    return track(path, state);
+}
+
 enum lad_status lad_outfile_collective_begin(struct lad_ctx *ctx, const char *path, char *tmp_path)
 {
     enum lad_status st = LAD_OK;
@@ -315,12 +333,15 @@ enum lad_status lad_outfile_collective_begin(struct lad_ctx *ctx, const char *pa
         return lad_fail(ctx, LAD_ERR_MPI, "broadcast of a file name failed");
     /* Every rank registers the name: if rank 0 dies, the others still remove the file on SIGTERM. */
     int handle = track(tmp_path, SLOT_WRITING);
-    st = handle ? LAD_OK
+    int locktest = handle ? track_locktest(tmp_path, ctx->rank, SLOT_SCRATCH) : 0;
+    st = handle && locktest ? LAD_OK
                 : lad_fail(ctx, LAD_ERR_INTERNAL, "more than %d outputs open at once (writing %s)",
                            LAD_OUTFILE_SLOTS, path);
     st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
+    if (st != LAD_OK) {
         lad_outfile_untrack(handle);
+        lad_outfile_untrack(locktest);
+    }
     return st;
 }
 
@@ -329,6 +350,7 @@ enum lad_status lad_outfile_collective_end(struct lad_ctx *ctx, const char *path
 {
     enum lad_status st = lad_status_agree(ctx, local);
     int handle = find(tmp_path);
+    track_locktest(tmp_path, ctx->rank, SLOT_FREE); /* the file is closed: no probe is left to remove */
     if (ctx->rank == 0) {
         if (st == LAD_OK && deferring && handle) {
             make_pending(handle, path);

@@ -3,10 +3,7 @@
 # and no new file, at 2 and 3 ranks; a successful one replaces the whole set, stale files included.
 source "$(dirname "$0")/../lib_test.sh"
 source "$(dirname "$0")/lib_fault.sh"
-RES=$T/res MODELS=$T/models
-make_big_log
-previous_set "$RES" "$MODELS"
-before=$(snapshot "$RES" "$MODELS")
+prepare
 
 # run fails in detect: the models are written (pending), then anomalies.csv passes the file-size
 # limit. Shared memory would pass it too, so the ranks talk over TCP here.

@@ -6,11 +6,7 @@
 # run's lock over, removes them, and succeeds.
 source "$(dirname "$0")/../lib_test.sh"
 source "$(dirname "$0")/lib_fault.sh"
-RES=$T/res MODELS=$T/models
-make_big_log
-previous_set "$RES" "$MODELS"
-before=$(snapshot "$RES" "$MODELS")
-ARGS=(run -q --log "$BIG" --labels "$BIG_LABELS" --out "$RES" --models-dir "$MODELS")
+prepare
 
 for case in "2 1" "3 0"; do
     read -r np victim <<<"$case"

@@ -1,6 +1,7 @@
 # lib_fault.sh - helpers of the fault tests (sourced after lib_test.sh): a log big enough to be caught
 # mid-run, jobs in the background, their rank processes, and snapshots of output directories.
 T=$LAD_TEST_TMP
+shopt -s extglob # stop_at's patterns
 SESSIONS=$LAD_SOURCE_DIR/data/hdfs_v1_sessions/sessions_dev.tsv
 BIG=$T/big.log
 BIG_LABELS=$T/big_labels.csv
@@ -16,6 +17,16 @@ make_big_log() {
 previous_set() {
     run_np 2 run -q --log "$HDFS_LOG" --templates "$HDFS_TEMPLATES" --out "$1" --models-dir "$2" \
         || fail "the earlier run failed: $(cat "$T/run.err")"
+}
+
+# prepare: the test log; an earlier run's complete outputs in RES and MODELS, and their snapshot in
+# `before`; ARGS: a `run` of the test log into RES and MODELS
+prepare() {
+    RES=$T/res MODELS=$T/models
+    make_big_log
+    previous_set "$RES" "$MODELS"
+    before=$(snapshot "$RES" "$MODELS")
+    ARGS=(run -q --log "$BIG" --labels "$BIG_LABELS" --out "$RES" --models-dir "$MODELS")
 }
 
 # snapshot DIR...: every file (hidden ones too, not temporaries and locks: no_trace) with its checksum

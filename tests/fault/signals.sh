@@ -6,11 +6,7 @@
 # finished within the grace, with a complete new set.
 source "$(dirname "$0")/../lib_test.sh"
 source "$(dirname "$0")/lib_fault.sh"
-RES=$T/res MODELS=$T/models
-make_big_log
-previous_set "$RES" "$MODELS"
-before=$(snapshot "$RES" "$MODELS")
-ARGS=(run -q --log "$BIG" --labels "$BIG_LABELS" --out "$RES" --models-dir "$MODELS")
+prepare
 
 # interrupt NP SIG WHERE TARGET: signal the job once WHERE is reached ("parse": the lock is taken and
 # input is being read; "pending": a trained model waits under its temporary name). The ranks are
@@ -26,7 +22,8 @@ interrupt() {
         sleep 0.2
         kill -STOP $ranks
     else
-        stop_at "$MODELS/.pca.h5.tmp.*" $ranks || return
+        # the temporary itself, not the lock probe Open MPI makes while opening it (.locktest.N)
+        stop_at "$MODELS/.pca.h5.tmp.+([0-9])" $ranks || return
         [ -n "$(find "$MODELS" -name '.*.tmp.*')" ] || fail "$CASE: no temporary at the signal"
     fi
     if [ "$target" = ranks ]; then kill -"$sig" $ranks; else kill -"$sig" "$BG_PID"; fi
