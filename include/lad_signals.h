@@ -27,4 +27,11 @@ void lad_signals_enter_commit(void);
  * had been committed). */
 void lad_signals_leave_commit(bool committed);
 
+/*
+ * Local. The command is over (its outputs committed or discarded, nothing registered): the handled
+ * signals get their default actions back. mpirun ends a job one second after a rank exits non-zero,
+ * with SIGTERM to the ranks still finalizing; that must not add a second line to the first.
+ */
+void lad_signals_restore(void);
+
 #endif

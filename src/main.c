@@ -65,6 +65,7 @@ int main(int argc, char **argv)
             st = lad_run(&ctx, &opts);
         st = lad_outset_end(&ctx, &opts, &outset, st);
     }
+    lad_signals_restore(); /* nothing is left to clean up: a late signal adds no second line */
     if (st != LAD_OK && ctx.rank == 0)
         fprintf(stderr, "logad: error: %s\n", ctx.err_msg[0] ? ctx.err_msg : lad_status_str(st));
     lad_options_free(&opts);

@@ -86,6 +86,18 @@ void lad_signals_install(int rank)
     signal(SIGXFSZ, SIG_IGN);
 }
 
+void lad_signals_restore(void)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (size_t i = 0; i < N_HANDLED; i++) {
+        struct sigaction old;
+        if (sigaction(handled[i].signo, NULL, &old) == 0 && old.sa_handler == on_signal)
+            sigaction(handled[i].signo, &dfl, NULL);
+    }
+}
+
 void lad_signals_enter_commit(void)
 {
     int seen = PHASE_RUNNING;
