@@ -393,6 +393,8 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
         return lad_fail(ctx, LAD_ERR_USAGE, "synth: --sessions, --out and --labels-out are required");
     if (c == LAD_CMD_PARSE_EVAL && (o->truth_path == NULL || o->parsed_path == NULL))
         return lad_fail(ctx, LAD_ERR_USAGE, "parse-eval: --truth and --parsed are required");
+    if (o->labels_path != NULL && o->window != NULL)
+        return lad_fail(ctx, LAD_ERR_USAGE, "--labels name HDFS blocks; they cannot be used with --window sessions");
     if (o->templates_path != NULL && o->masks.n > 0)
         return lad_fail(ctx, LAD_ERR_USAGE, "--mask applies to template mining; it cannot be used with --templates");
     if (o->chunk_bytes < 4096 || o->chunk_bytes > ((size_t)1 << 31))

@@ -105,8 +105,8 @@ enum lad_status lad_synth_write(struct lad_ctx *ctx, const struct lad_synth_plan
     /* Rename the log, then the labels; each end removes its temporary on failure. */
     enum lad_status st_log = lad_outfile_collective_end(ctx, log_path, tmp_log, st);
     st = lad_outfile_collective_end(ctx, labels_path, tmp_labels, st_log);
-    if (st != LAD_OK && st_log == LAD_OK && ctx->rank == 0)
-        unlink(log_path); /* a log without its labels is not a result */
+    if (st != LAD_OK && st_log == LAD_OK && ctx->rank == 0 && lad_outfile_pending_count() == 0)
+        unlink(log_path); /* a log without its labels is not a result (a pending one is discarded) */
     if (st == LAD_OK) {
         r->lines = log.items;
         r->log_bytes = log.bytes;
