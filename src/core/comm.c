@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_outfile.h"
 #include "lad_mem.h"
 
 /* Point-to-point traffic of the split exchange; nothing else in logad sends point-to-point on ctx->comm. */
@@ -74,15 +75,15 @@ void lad_comm_set_error_policy(MPI_Comm comm)
 }
 
 /*
- * What a job that must abort still owes the file system. rel-outputs keeps a registry of the
- * temporary files in flight (outfile.c); this function must remove every registered temporary file
- * before MPI_Abort, so that an aborted job leaves nothing under a temporary name either. Until the
- * registry is wired in here, it only flushes what this rank has printed.
+ * What a job that must abort still owes the file system: every temporary file and lock this process
+ * registered (lad_outfile's registry) is removed before MPI_Abort, so an aborted job leaves nothing
+ * under a temporary name and no lock that would block the next run.
  */
 static void fatal_cleanup(void)
 {
     fflush(stdout);
     fflush(stderr);
+    lad_outfile_remove_registered();
 }
 
 _Noreturn void lad_comm_fatal(struct lad_ctx *ctx, int rc, const char *fmt, ...)
