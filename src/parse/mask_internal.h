@@ -1,0 +1,15 @@
+/* mask_internal.h - the built-in token scanner of mask.c, in masktoken.c. Local. */
+#ifndef LAD_MASK_INTERNAL_H
+#define LAD_MASK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Masks the variables of the kinds `kinds` (enum lad_mask_kind) in one token s[0, n) into out (room
+ * for 3n bytes: a variable is at least one byte); returns the bytes written. */
+size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out);
+
+/* Whether token t[0, n) is a size unit written as a word of its own after a number ("KB", "MB),"). */
+bool lad__mask_size_unit(const char *t, size_t n);
+
+#endif
