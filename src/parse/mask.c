@@ -268,6 +268,7 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
      * the key longer than 3n). */
     bool scan = (m->builtin & ~(unsigned)LAD_MASK_RUNS) != 0;
     size_t len = 0, prev = 0; /* prev: where the last token of the key starts */
+    bool prev_variable = false;
     for (size_t i = 0; i < n;) {
         while (i < n && is_space(s[i]))
             i++;
@@ -277,8 +278,8 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
         while (i < n && !is_space(s[i]))
             i++;
         /* A size unit after a number is part of it ("18.4 KB)" -> "<*>)"): only its punctuation stays. */
-        if ((m->builtin & LAD_MASK_NUMBER) && len - prev >= 3 && memcmp(out + len - 3, WILD, 3) == 0 &&
-            lad__mask_size_unit(s + b, i - b)) {
+        if ((m->builtin & LAD_MASK_NUMBER) && i - b <= 5 && len - prev >= 3 && lad__mask_size_unit(s + b, i - b) &&
+            memcmp(out + len - 3, WILD, 3) == 0) {
             size_t unit = i - b;
             while (unit > 0 && !is_space(s[b]) && ((s[b] >= 'A' && s[b] <= 'Z') || (s[b] >= 'a' && s[b] <= 'z')))
                 b++, unit--;
@@ -293,31 +294,32 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
                 break;
             out[len++] = ' ';
         }
+        size_t tok = len;
+        bool variable = false;
         if (scan && len + 3 * (i - b) > cap) {
             char *tmp = malloc(3 * (i - b));
             if (tmp == NULL)
                 return SIZE_MAX;
-            size_t t = lad__mask_token(s + b, i - b, m->builtin, tmp);
+            size_t t = lad__mask_token(s + b, i - b, m->builtin, tmp, &variable);
             t = t < cap - len ? t : cap - len;
             memcpy(out + len, tmp, t);
             free(tmp);
             len += t;
+            variable = lad_mask_token_is_variable(out + tok, len - tok); /* it may have been cut */
         } else if (scan) {
-            len += lad__mask_token(s + b, i - b, m->builtin, out + len);
-        } else if (len + (i - b) > cap) {
-            memcpy(out + len, s + b, cap - len);
-            len = cap;
+            len += lad__mask_token(s + b, i - b, m->builtin, out + len, &variable);
         } else {
-            memcpy(out + len, s + b, i - b);
-            len += i - b;
+            size_t t = len + (i - b) > cap ? cap - len : i - b;
+            memcpy(out + len, s + b, t);
+            len += t;
+            variable = lad_mask_token_is_variable(out + tok, t);
         }
         /* A variable token right after another, with at most a list separator between them, is the
          * same variable (a list of any length): the two become one <*>, with the punctuation before the
          * first and after the last ("(<*>)", "[<*>]"). Other punctuation between them stays
          * ("(TID <*>). <*> bytes"). */
-        size_t tok = start + (start > 0);
-        if ((m->builtin & LAD_MASK_RUNS) && start > 0 && lad_mask_token_is_variable(out + tok, len - tok) &&
-            lad_mask_token_is_variable(out + prev, start - prev) && first_wild(out + tok, len - tok) == 0 &&
+        if ((m->builtin & LAD_MASK_RUNS) && start > 0 && variable && prev_variable &&
+            first_wild(out + tok, len - tok) == 0 &&
             lists(out + prev + last_wild_end(out + prev, start - prev), out + start)) {
             size_t keep = prev + first_wild(out + prev, start - prev) + 3;
             size_t tail = tok + last_wild_end(out + tok, len - tok);
@@ -325,6 +327,7 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
             len = keep + (len - tail);
         } else {
             prev = tok;
+            prev_variable = variable;
         }
     }
     return len;

@@ -6,8 +6,9 @@
 #include <stddef.h>
 
 /* Masks the variables of the kinds `kinds` (enum lad_mask_kind) in one token s[0, n) into out (room
- * for 3n bytes: a variable is at least one byte); returns the bytes written. */
-size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out);
+ * for 3n bytes: a variable is at least one byte); returns the bytes written, and in *variable whether
+ * the result is a variable as a whole (lad_mask_token_is_variable). */
+size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out, bool *variable);
 
 /* Whether token t[0, n) is a size unit written as a word of its own after a number ("KB", "MB),"). */
 bool lad__mask_size_unit(const char *t, size_t n);

@@ -29,14 +29,16 @@
 
 #define WILD "<*>"
 
+/* ASCII classes by unsigned range checks (c | 32 folds upper case onto lower case): this scanner
+ * runs on every byte of every line, and these are its innermost tests. */
 static bool is_digit(char c)
 {
-    return c >= '0' && c <= '9';
+    return (unsigned)((unsigned char)c - '0') < 10;
 }
 
 static bool is_alpha(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return (unsigned)(((unsigned char)c | 32) - 'a') < 26;
 }
 
 static bool is_alnum(char c)
@@ -46,7 +48,7 @@ static bool is_alnum(char c)
 
 static bool is_hex(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return is_digit(c) || (unsigned)(((unsigned char)c | 32) - 'a') < 6;
 }
 
 static bool is_wild(const char *s, size_t n, size_t i)
@@ -133,6 +135,15 @@ static size_t hexgroups_len(const char *s, size_t n, size_t i)
     bool mac = all_two && groups >= 6 && !gap;
     bool ipv6 = sep == ':' && (groups >= 6 || (gap && groups >= 2));
     return mac || ipv6 ? end - i : 0;
+}
+
+/* Whether s[i] starts 1-4 hex digits followed by ':' or '-': the cheap first test of hexgroups_len. */
+static bool joined_group(const char *s, size_t n, size_t i)
+{
+    size_t d = i + 1;
+    while (d < n && d - i < 5 && is_hex(s[d]))
+        d++;
+    return d < n && d - i < 5 && (s[d] == ':' || s[d] == '-');
 }
 
 /* Characters that end a path: closing brackets, separators and quotes (and NUL). */
@@ -287,10 +298,12 @@ static size_t next_field(const char *t, size_t n, size_t i)
 }
 
 /* Rewrites the masked token t[0, n) in place so that each compound variable is one <*> and a sign
- * before a variable is part of it; returns the new length (never longer). */
-static size_t tidy(char *t, size_t n)
+ * before a variable is part of it; returns the new length (never longer) and whether a letter is left
+ * outside the <*>. */
+static size_t tidy(char *t, size_t n, bool *letters)
 {
     size_t w = 0;
+    bool alpha = false;
     for (size_t r = 0; r < n;) {
         if (is_wild(t, n, r)) {
             r += 3;
@@ -301,13 +314,15 @@ static size_t tidy(char *t, size_t n)
         } else if ((t[r] == '-' || t[r] == '+') && is_wild(t, n, r + 1) && (w == 0 || !is_alnum(t[w - 1]))) {
             r++; /* the sign of the number that follows */
         } else {
+            alpha = alpha || is_alpha(t[r]);
             t[w++] = t[r++];
         }
     }
+    *letters = alpha;
     return w;
 }
 
-size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out)
+size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out, bool *variable)
 {
     size_t w = 0, i = 0;
     bool masked = false;
@@ -323,7 +338,8 @@ size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out)
         }
         if (boundary && s[i] == '/' && (kinds & LAD_MASK_PATH) && (i == 0 || s[i - 1] != '.'))
             len = path_len(s, n, i);
-        if (len == 0 && boundary && (kinds & LAD_MASK_HEX) && is_hex(s[i]) && (i == 0 || s[i - 1] != ':'))
+        if (len == 0 && boundary && (kinds & LAD_MASK_HEX) && is_hex(s[i]) && (i == 0 || s[i - 1] != ':') &&
+            joined_group(s, n, i))
             len = hexgroups_len(s, n, i);
         if (len == 0 && boundary && (kinds & LAD_MASK_IP) && is_digit(s[i]) && (i == 0 || s[i - 1] != '.'))
             len = ip_len(s, n, i);
@@ -342,17 +358,28 @@ size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out)
             out[w++] = s[i++];
         }
     }
-    return masked ? tidy(out, w) : w;
+    bool letters = true;
+    if (masked)
+        w = tidy(out, w, &letters);
+    *variable = !letters;
+    return w;
 }
 
 /* Size units that follow a number as a word of their own ("18.4 KB"): bytes and their multiples. */
 bool lad__mask_size_unit(const char *t, size_t n)
 {
-    static const char *const units[] = {"B", "KB", "MB", "GB", "TB", "PB", "kB", "KiB", "MiB", "GiB", "TiB"};
+    /* every unit starts with one of these and has at most 3 letters: most tokens stop here */
+    switch (n > 0 ? t[0] : '\0') {
+    case 'B': case 'K': case 'M': case 'G': case 'T': case 'P': case 'k':
+        break;
+    default:
+        return false;
+    }
     while (n > 0 && !is_alnum(t[n - 1])) /* "KB)", "MB," */
         n--;
-    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
-        if (strlen(units[u]) == n && memcmp(t, units[u], n) == 0)
-            return true;
-    return false;
+    if (n == 1)
+        return t[0] == 'B';
+    if (n == 2)
+        return t[1] == 'B' && t[0] != 'B';
+    return n == 3 && t[1] == 'i' && t[2] == 'B' && strchr("KMGT", t[0]);
 }
