@@ -219,7 +219,7 @@ static bool reserve(struct lad_mask_work *w, size_t n)
 
 static bool is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    return (lad__mask_class[(unsigned char)c] & LAD__MASK_SPACE) != 0;
 }
 
 /* Offset of the first <*> in t[0, n) (n if none), and the end of the last one (0 if none). */

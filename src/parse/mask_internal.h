@@ -5,6 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Character classes of the scanner, by byte; mask.c uses LAD__MASK_SPACE (ASCII whitespace, as
+ * Python's str.split() sees it). */
+enum { LAD__MASK_SPACE = 8, LAD__MASK_PATH_END = 16 };
+extern const unsigned char lad__mask_class[256];
+
 /* Masks the variables of the kinds `kinds` (enum lad_mask_kind) in one token s[0, n) into out (room
  * for 3n bytes: a variable is at least one byte); returns the bytes written, and in *variable whether
  * the result is a variable as a whole (lad_mask_token_is_variable). */

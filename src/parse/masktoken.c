@@ -29,26 +29,51 @@
 
 #define WILD "<*>"
 
-/* ASCII classes by unsigned range checks (c | 32 folds upper case onto lower case): this scanner
- * runs on every byte of every line, and these are its innermost tests. */
+/* ASCII classes by table: this scanner runs on every byte of every line, and these are its
+ * innermost tests. Bytes >= 0x80 are in no class. */
+enum { DIGIT = 1, ALPHA = 2, HEXLETTER = 4, PATH_END = LAD__MASK_PATH_END };
+#define A ALPHA
+#define H (ALPHA | HEXLETTER)
+const unsigned char lad__mask_class[256] = {
+    ['\0'] = PATH_END, [')'] = PATH_END, [']'] = PATH_END, ['}'] = PATH_END, [','] = PATH_END, [';'] = PATH_END,
+    ['"'] = PATH_END, ['\''] = PATH_END,
+    [' '] = LAD__MASK_SPACE, ['\t'] = LAD__MASK_SPACE, ['\n'] = LAD__MASK_SPACE, ['\v'] = LAD__MASK_SPACE,
+    ['\f'] = LAD__MASK_SPACE, ['\r'] = LAD__MASK_SPACE,
+    ['0'] = DIGIT, ['1'] = DIGIT, ['2'] = DIGIT, ['3'] = DIGIT, ['4'] = DIGIT,
+    ['5'] = DIGIT, ['6'] = DIGIT, ['7'] = DIGIT, ['8'] = DIGIT, ['9'] = DIGIT,
+    ['a'] = H, ['b'] = H, ['c'] = H, ['d'] = H, ['e'] = H, ['f'] = H, ['g'] = A, ['h'] = A, ['i'] = A,
+    ['j'] = A, ['k'] = A, ['l'] = A, ['m'] = A, ['n'] = A, ['o'] = A, ['p'] = A, ['q'] = A, ['r'] = A,
+    ['s'] = A, ['t'] = A, ['u'] = A, ['v'] = A, ['w'] = A, ['x'] = A, ['y'] = A, ['z'] = A,
+    ['A'] = H, ['B'] = H, ['C'] = H, ['D'] = H, ['E'] = H, ['F'] = H, ['G'] = A, ['H'] = A, ['I'] = A,
+    ['J'] = A, ['K'] = A, ['L'] = A, ['M'] = A, ['N'] = A, ['O'] = A, ['P'] = A, ['Q'] = A, ['R'] = A,
+    ['S'] = A, ['T'] = A, ['U'] = A, ['V'] = A, ['W'] = A, ['X'] = A, ['Y'] = A, ['Z'] = A,
+};
+#undef A
+#undef H
+
+static bool in_class(char c, unsigned cls)
+{
+    return (lad__mask_class[(unsigned char)c] & cls) != 0;
+}
+
 static bool is_digit(char c)
 {
-    return (unsigned)((unsigned char)c - '0') < 10;
+    return in_class(c, DIGIT);
 }
 
 static bool is_alpha(char c)
 {
-    return (unsigned)(((unsigned char)c | 32) - 'a') < 26;
+    return in_class(c, ALPHA);
 }
 
 static bool is_alnum(char c)
 {
-    return is_digit(c) || is_alpha(c);
+    return in_class(c, DIGIT | ALPHA);
 }
 
 static bool is_hex(char c)
 {
-    return is_digit(c) || (unsigned)(((unsigned char)c | 32) - 'a') < 6;
+    return in_class(c, DIGIT | HEXLETTER);
 }
 
 static bool is_wild(const char *s, size_t n, size_t i)
@@ -149,12 +174,7 @@ static bool joined_group(const char *s, size_t n, size_t i)
 /* Characters that end a path: closing brackets, separators and quotes (and NUL). */
 static bool ends_path(char c)
 {
-    switch (c) {
-    case ')': case ']': case '}': case ',': case ';': case '"': case '\'': case '\0':
-        return true;
-    default:
-        return false;
-    }
+    return in_class(c, PATH_END);
 }
 
 /* Length of a path starting with the '/' at s[i], or 0 when the stretch has fewer than two '/'. */
@@ -329,7 +349,7 @@ size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out, bool 
     while (i < n) {
         bool boundary = i == 0 || !is_alnum(s[i - 1]);
         size_t len = 0;
-        if (is_wild(s, n, i)) {
+        if (s[i] == '<' && is_wild(s, n, i)) {
             memcpy(out + w, WILD, 3);
             w += 3;
             i += 3;
