@@ -8,9 +8,12 @@
  *             first_pos and the sum of its lines
  *   drain     the owner adds its keys to one Drain tree in order of first_pos, i.e. in the order a
  *             sequential Drain would first meet them in the log
- *   number    clusters (first_pos of their first key, lines, template) are gathered on rank 0, which
- *             numbers them M1, M2, ... by first_pos, scatters the numbers back to the owners and
- *             broadcasts the event table
+ *   split     the owner splits Drain's clusters on positions that hold a few constant words
+ *             (lad_refine_split), over the same keys in the same order
+ *   number    groups (first_pos of their first key, lines, template and skeleton flags) are gathered
+ *             on rank 0, which merges groups with equal constant skeletons into one event
+ *             (lad_refine_merge), numbers the events M1, M2, ... by first_pos, scatters the numbers
+ *             back to the owners and broadcasts the event table
  *   reply     owners answer every record they received with its event number (an exchange of
  *             int32, in the order of the records), and each rank fills keys->event
  *
@@ -30,6 +33,7 @@
 #include "lad_keytab.h"
 #include "lad_log.h"
 #include "lad_mem.h"
+#include "lad_refine.h"
 
 #define REC_HEADER (2 * sizeof(int64_t) + sizeof(uint32_t))
 
@@ -77,11 +81,16 @@ static int32_t token_count(const char *s, size_t n)
     return c;
 }
 
-static void put_record(char *p, int64_t first_pos, int64_t lines, const char *text, uint32_t len)
+static void put_header(char *p, int64_t first_pos, int64_t lines, uint32_t len)
 {
     memcpy(p, &first_pos, sizeof first_pos);
     memcpy(p + 8, &lines, sizeof lines);
     memcpy(p + 16, &len, sizeof len);
+}
+
+static void put_record(char *p, int64_t first_pos, int64_t lines, const char *text, uint32_t len)
+{
+    put_header(p, first_pos, lines, len);
     memcpy(p + REC_HEADER, text, len);
 }
 
@@ -101,11 +110,12 @@ struct mine {
     int32_t n_recv;
     int32_t *send_order;      /* send position j -> local key id */
     int64_t *send_records;    /* records sent to each rank */
-    int32_t *key_cluster;     /* owned key -> local cluster */
+    int32_t *key_cluster;     /* owned key -> local cluster (a group of the split) */
     int64_t *cl_first, *cl_lines;
     int32_t n_clusters;
     int32_t *cl_global;       /* local cluster -> global event index */
     struct lad_drain *drain;
+    struct lad_refine refine; /* the local clusters: Drain's, split */
 };
 
 static void mine_free(struct mine *m)
@@ -120,6 +130,7 @@ static void mine_free(struct mine *m)
     lad_free(&m->cl_lines);
     lad_free(&m->cl_global);
     lad_drain_free(&m->drain);
+    lad_refine_free(&m->refine);
 }
 
 /* Route every local key to its owner; the owner interns what it gets. */
@@ -220,16 +231,19 @@ static int by_first_pos(const void *a, const void *b)
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* Drain over the owned keys in log order. Local. */
+/* Drain, then the split, over the owned keys in log order. Local. */
 static enum lad_status run_drain(struct lad_ctx *ctx, const struct lad_drain_params *p, struct mine *m)
 {
     const struct lad_keytab *t = &m->owned;
     struct ordered *order = lad_malloc_array((size_t)t->n, sizeof *order);
+    const char **text = lad_malloc_array((size_t)t->n, sizeof *text);
+    int32_t *drain_cluster = lad_malloc_array((size_t)t->n, sizeof *drain_cluster);
     m->key_cluster = lad_malloc_array((size_t)t->n, sizeof *m->key_cluster);
     m->cl_first = lad_malloc_array((size_t)t->n, sizeof *m->cl_first);
     m->cl_lines = lad_calloc_array((size_t)t->n, sizeof *m->cl_lines);
+    uint32_t *len = lad_malloc_array((size_t)t->n, sizeof *len);
     enum lad_status st = LAD_OK;
-    if (!order || !m->key_cluster || !m->cl_first || !m->cl_lines)
+    if (!order || !text || !drain_cluster || !len || !m->key_cluster || !m->cl_first || !m->cl_lines)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for mining %d keys", t->n);
     if (st == LAD_OK)
         st = lad_drain_create(ctx, p, &m->drain);
@@ -239,18 +253,29 @@ static enum lad_status run_drain(struct lad_ctx *ctx, const struct lad_drain_par
         qsort(order, (size_t)t->n, sizeof *order, by_first_pos);
     }
     for (int32_t i = 0; st == LAD_OK && i < t->n; i++) {
-        int32_t k = order[i].id;
-        int32_t c = lad_drain_add(m->drain, lad_keytab_text(t, k), t->text_len[k]);
-        if (c < 0) {
+        text[i] = order[i].text;
+        len[i] = order[i].len;
+        if ((drain_cluster[i] = lad_drain_add(m->drain, text[i], len[i])) < 0)
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory in the Drain tree");
-            break;
-        }
-        if (c == m->n_clusters) /* a new cluster: its first key is its earliest */
-            m->cl_first[m->n_clusters++] = t->first_pos[k];
+    }
+    if (st == LAD_OK)
+        st = lad_refine_split(ctx, t->n, text, len, drain_cluster, lad_drain_n_clusters(m->drain), &m->refine);
+    if (st == LAD_OK) {
+        m->n_clusters = m->refine.n_groups;
+        for (int32_t c = 0; c < m->n_clusters; c++)
+            m->cl_first[c] = -1;
+    }
+    for (int32_t i = 0; st == LAD_OK && i < t->n; i++) {
+        int32_t k = order[i].id, c = m->refine.group[i];
+        if (m->cl_first[c] < 0) /* the group's first key in log order is its earliest */
+            m->cl_first[c] = t->first_pos[k];
         m->key_cluster[k] = c;
         m->cl_lines[c] += t->lines[k];
     }
     free(order);
+    free(text);
+    free(len);
+    free(drain_cluster);
     return st;
 }
 
@@ -260,6 +285,7 @@ struct gathered {
     uint32_t len;
     int rank;
     int32_t local;
+    int32_t event; /* the event it joins (merge_groups) */
 };
 
 static int by_first(const void *a, const void *b)
@@ -271,6 +297,42 @@ static int by_first(const void *a, const void *b)
     if (c || x->len != y->len)
         return c ? c : (x->len > y->len) - (x->len < y->len);
     return x->rank != y->rank ? x->rank - y->rank : x->local - y->local;
+}
+
+/* Rank 0: the events of the groups g (in log order), merged by skeleton; fills g[].event and the
+ * table: ids M1, M2, ... in order of first occurrence, lines summed over each event's groups. */
+static enum lad_status merge_groups(struct lad_ctx *ctx, struct gathered *g, int32_t n, struct lad_events *events)
+{
+    const char **tpl = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *tpl);
+    const char **flags = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *flags);
+    int32_t *event = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *event);
+    char **merged = NULL;
+    int32_t n_events = 0;
+    enum lad_status st = LAD_OK;
+    if (!tpl || !flags || !event)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory numbering mined events");
+    for (int32_t i = 0; st == LAD_OK && i < n; i++) {
+        tpl[i] = g[i].text;
+        flags[i] = g[i].text + strlen(g[i].text) + 1;
+    }
+    if (st == LAD_OK)
+        st = lad_refine_merge(ctx, n, tpl, flags, event, &n_events, &merged);
+    char id[32];
+    for (int32_t e = 0; st == LAD_OK && e < n_events; e++) {
+        snprintf(id, sizeof id, "M%d", e + 1);
+        st = lad_events_add(ctx, events, id, merged[e]);
+    }
+    for (int32_t i = 0; st == LAD_OK && i < n; i++) {
+        g[i].event = event[i];
+        events->lines[event[i]] += g[i].lines;
+    }
+    for (int32_t e = 0; merged && e < n_events; e++)
+        free(merged[e]);
+    free(merged);
+    free(tpl);
+    free(flags);
+    free(event);
+    return st;
 }
 
 /* Rank 0 numbers the clusters of all owners by first occurrence and builds the event table. */
@@ -289,12 +351,17 @@ static enum lad_status number_clusters(struct lad_ctx *ctx, struct mine *m, stru
     if (!xfer_init(&x, size) || !n_cl || !cl_displ || !m->cl_global)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory numbering mined events");
     for (int32_t c = 0; st == LAD_OK && c < m->n_clusters; c++) {
-        const char *tpl = lad_drain_template(m->drain, c);
-        uint32_t len = (uint32_t)strlen(tpl);
+        /* the text of a record: the template, NUL, its skeleton flags, NUL */
+        const char *tpl = m->refine.templates[c], *flags = m->refine.flags[c];
+        size_t t_len = strlen(tpl), f_len = strlen(flags);
+        uint32_t len = (uint32_t)(t_len + f_len + 2);
         if (!lad_buf_reserve(&packed, REC_HEADER + len))
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory numbering mined events");
         else {
-            put_record(packed.data + packed.len, m->cl_first[c], m->cl_lines[c], tpl, len);
+            char *rec = packed.data + packed.len;
+            put_header(rec, m->cl_first[c], m->cl_lines[c], len);
+            memcpy(rec + REC_HEADER, tpl, t_len + 1);
+            memcpy(rec + REC_HEADER + t_len + 1, flags, f_len + 1);
             packed.len += REC_HEADER + len;
         }
     }
@@ -329,19 +396,9 @@ static enum lad_status number_clusters(struct lad_ctx *ctx, struct mine *m, stru
                 p = g[i].text + g[i].len;
             }
         qsort(g, total_cl, sizeof *g, by_first);
-        char id[32], *tpl = NULL;
-        for (i = 0; st == LAD_OK && i < total_cl; i++) {
-            snprintf(id, sizeof id, "M%zu", i + 1);
-            if ((tpl = lad_strndup(g[i].text, g[i].len)) == NULL)
-                st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory numbering mined events");
-            else
-                st = lad_events_add(ctx, events, id, tpl);
-            free(tpl);
-            if (st == LAD_OK) {
-                events->lines[events->n - 1] = g[i].lines;
-                global_all[cl_displ[g[i].rank] + g[i].local] = (int32_t)i;
-            }
-        }
+        st = merge_groups(ctx, g, (int32_t)total_cl, events);
+        for (i = 0; st == LAD_OK && i < total_cl; i++)
+            global_all[cl_displ[g[i].rank] + g[i].local] = g[i].event;
     }
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK)
