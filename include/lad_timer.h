@@ -1,5 +1,6 @@
 /*
- * lad_timer.h - per-phase wall-clock timers, reported as min/avg/max over ranks.
+ * lad_timer.h - per-phase wall-clock timers and the peak resident set size, reported as min/avg/max
+ * over ranks.
  */
 #ifndef LAD_TIMER_H
 #define LAD_TIMER_H
@@ -29,6 +30,14 @@ struct lad_timers {
     double elapsed[LAD_PHASE_COUNT]; /* accumulated seconds */
 };
 
+/* What lad_timer_report reduced, on rank 0. */
+struct lad_timer_stats {
+    double min[LAD_PHASE_COUNT];
+    double avg[LAD_PHASE_COUNT];
+    double max[LAD_PHASE_COUNT];
+    double rss_min_mib, rss_avg_mib, rss_max_mib; /* peak RSS (getrusage ru_maxrss) over ranks */
+};
+
 struct lad_ctx;
 
 /* Local. Name of a phase as printed in the timing table. */
@@ -41,11 +50,17 @@ void lad_timer_stop(struct lad_ctx *ctx, enum lad_phase phase);
 /* Local. Seconds accumulated so far by this rank for a phase. */
 double lad_timer_elapsed(const struct lad_ctx *ctx, enum lad_phase phase);
 
+/* Local. Seconds of every phase so far, a running phase counted up to now (LAD_PHASE_COUNT values). */
+void lad_timer_snapshot(const struct lad_ctx *ctx, double *elapsed);
+
+/* Local. This process's peak resident set size so far, in MiB (0 if unknown). */
+double lad_peak_rss_mib(void);
+
 /*
- * Collective. Reduces every phase that ran on any rank to min/avg/max and, on rank 0, prints a table
- * to out (phases that never ran are left out). Also returns the three arrays on rank 0 when the
- * pointers are non-NULL (each LAD_PHASE_COUNT long), for the JSON summary.
+ * Collective. Reduces every phase that ran on any rank, and the peak RSS, to min/avg/max and, on rank
+ * 0, prints a table to out (phases that never ran are left out; out may be NULL). Fills stats on rank
+ * 0 when it is non-NULL, for the JSON summary.
  */
-void lad_timer_report(struct lad_ctx *ctx, FILE *out, double *min, double *avg, double *max);
+void lad_timer_report(struct lad_ctx *ctx, FILE *out, struct lad_timer_stats *stats);
 
 #endif

@@ -112,6 +112,7 @@ enum lad_status lad_outfile_commit(struct lad_ctx *ctx, struct lad_outfile *out)
                         strerror(e));
     }
     out->tmp_path[0] = '\0';
+    lad_ctx_note_output(ctx, out->final_path);
     return LAD_OK;
 }
 
@@ -153,6 +154,8 @@ enum lad_status lad_outfile_collective_end(struct lad_ctx *ctx, const char *path
             note_replacement(ctx, path);
             if (rename(tmp_path, path) != 0)
                 st = lad_fail(ctx, LAD_ERR_IO, "cannot rename %s to %s: %s", tmp_path, path, strerror(errno));
+            else
+                lad_ctx_note_output(ctx, path);
         }
         if (st != LAD_OK)
             unlink(tmp_path);

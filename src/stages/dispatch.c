@@ -25,10 +25,14 @@ enum lad_status lad_run(struct lad_ctx *ctx, const struct lad_options *o)
     lad_timer_start(ctx, LAD_PHASE_TOTAL);
     enum lad_status st = stages[o->command](ctx, o);
     lad_timer_stop(ctx, LAD_PHASE_TOTAL);
-    /* Timings are reported on failure too: they show where a failing run spent its time. */
-    double mn[LAD_PHASE_COUNT], avg[LAD_PHASE_COUNT], mx[LAD_PHASE_COUNT];
-    lad_timer_report(ctx, ctx->log_level >= LAD_LOG_INFO ? stdout : NULL, mn, avg, mx);
-    if (st == LAD_OK && o->summary_path)
-        st = lad_summary_write(ctx, o, mn, avg, mx);
+    /* Timings and the summary are written on failure too: they show where a failing run spent its
+     * time and why it failed. A run killed by a signal never gets here and writes no summary. */
+    struct lad_timer_stats ts;
+    lad_timer_report(ctx, ctx->log_level >= LAD_LOG_INFO ? stdout : NULL, &ts);
+    if (o->summary_path) {
+        enum lad_status sst = lad_summary_write(ctx, o, &ts, st);
+        if (st == LAD_OK)
+            st = sst;
+    }
     return st;
 }
