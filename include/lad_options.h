@@ -75,6 +75,7 @@ struct lad_options {
     double lr_threshold;             /* --lr-threshold (probability above which a block is anomalous) */
     int lr_max_iter;                 /* --lr-max-iter */
     int top_events;                  /* --top-events (contributors named per anomalous block) */
+    bool no_report;                  /* --no-report (detect, run: no DIR/report.html) */
 
     /* ---- synth ---- */
     const char *sessions_path;       /* --sessions FILE.tsv */

@@ -5,6 +5,7 @@
 #ifndef LAD_TIMER_H
 #define LAD_TIMER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum lad_phase {
@@ -21,12 +22,14 @@ enum lad_phase {
     LAD_PHASE_SCORE,     /* scoring every block */
     LAD_PHASE_GATHER,    /* gathering verdicts to rank 0 and metrics */
     LAD_PHASE_SYNTH,     /* generating a synthetic log */
+    LAD_PHASE_REPORT,    /* the statistics and plots of report.html */
     LAD_PHASE_TOTAL,     /* the whole command */
     LAD_PHASE_COUNT
 };
 
 struct lad_timers {
-    double start[LAD_PHASE_COUNT];   /* start time of a running phase, or 0 */
+    double start[LAD_PHASE_COUNT];   /* start time of a running phase */
+    bool running[LAD_PHASE_COUNT];   /* (Open MPI's MPI_Wtime starts at 0, so start cannot say it) */
     double elapsed[LAD_PHASE_COUNT]; /* accumulated seconds */
 };
 

@@ -99,6 +99,7 @@ static const struct option_spec option_table[] = {
     {"lr-max-iter", 0, ARG_INT, OFF(lr_max_iter), C_TRN | C_RUN, "N", "Newton iterations at most (default 50)"},
     {"top-events", 0, ARG_INT, OFF(top_events), C_DET | C_RUN, "N",
      "events named per anomalous block as its main contributors (default 3)"},
+    {"no-report", 0, ARG_FLAG, OFF(no_report), C_DET | C_RUN, NULL, "do not write DIR/report.html (plots of the results)"},
 
     /* synth */
     {"sessions", 0, ARG_STR, OFF(sessions_path), C_SYN, "FILE.tsv", "labelled event-key sessions (Label<TAB>keys)"},
@@ -114,7 +115,8 @@ static const struct option_spec option_table[] = {
     {"parsed", 0, ARG_STR, OFF(parsed_path), C_EVA, "CSV", "structured CSV written by --structured-out"},
 
     /* run control */
-    {"threads", 't', ARG_INT, OFF(threads), C_ALL, "N", "OpenMP threads per rank (default OMP_NUM_THREADS)"},
+    {"threads", 't', ARG_INT, OFF(threads), C_ALL, "N",
+     "OpenMP threads per rank (default OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else OpenMP's default)"},
     {"progress", 0, ARG_DBL, OFF(progress_seconds), C_ALL, "SECONDS",
      "rank 0 reports progress at most this often (0: never; default 10)"},
     {"summary", 0, ARG_STR, OFF(summary_path), C_ALL, "FILE.json", "write a JSON run summary (config, counts, timings)"},

@@ -11,7 +11,7 @@ static const char *const phase_names[LAD_PHASE_COUNT] = {
     [LAD_PHASE_EVENTS] = "events",     [LAD_PHASE_SHUFFLE] = "shuffle",  [LAD_PHASE_ORDER] = "order",
     [LAD_PHASE_WRITE] = "write",       [LAD_PHASE_LOAD] = "load",        [LAD_PHASE_TRANSFORM] = "transform",
     [LAD_PHASE_TRAIN] = "train",       [LAD_PHASE_SCORE] = "score",      [LAD_PHASE_GATHER] = "gather",
-    [LAD_PHASE_SYNTH] = "synth",       [LAD_PHASE_TOTAL] = "total",
+    [LAD_PHASE_SYNTH] = "synth",       [LAD_PHASE_REPORT] = "report",    [LAD_PHASE_TOTAL] = "total",
 };
 
 const char *lad_phase_name(enum lad_phase phase)
@@ -22,13 +22,14 @@ const char *lad_phase_name(enum lad_phase phase)
 void lad_timer_start(struct lad_ctx *ctx, enum lad_phase phase)
 {
     ctx->timers.start[phase] = MPI_Wtime();
+    ctx->timers.running[phase] = true;
 }
 
 void lad_timer_stop(struct lad_ctx *ctx, enum lad_phase phase)
 {
-    if (ctx->timers.start[phase] > 0) {
+    if (ctx->timers.running[phase]) {
         ctx->timers.elapsed[phase] += MPI_Wtime() - ctx->timers.start[phase];
-        ctx->timers.start[phase] = 0;
+        ctx->timers.running[phase] = false;
     }
 }
 
@@ -41,7 +42,7 @@ void lad_timer_snapshot(const struct lad_ctx *ctx, double *elapsed)
 {
     double now = MPI_Wtime();
     for (int p = 0; p < LAD_PHASE_COUNT; p++)
-        elapsed[p] = ctx->timers.elapsed[p] + (ctx->timers.start[p] > 0 ? now - ctx->timers.start[p] : 0.0);
+        elapsed[p] = ctx->timers.elapsed[p] + (ctx->timers.running[p] ? now - ctx->timers.start[p] : 0.0);
 }
 
 double lad_peak_rss_mib(void)
