@@ -37,6 +37,7 @@ struct lad_placement {
     int cpus_min;    /* fewest CPUs a rank may run on (its affinity mask) */
     int cpus_max;    /* most CPUs a rank may run on; < cpus_online means the ranks are bound */
     int cpus_online; /* CPUs online on rank 0's host */
+    int ranks_sharing_cpus; /* ranks whose CPUs overlap those of another rank on their host */
 };
 
 /*

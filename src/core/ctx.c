@@ -118,26 +118,58 @@ int lad_ctx_cpus_allowed(char *list, size_t cap)
     return CPU_COUNT(&set);
 }
 
+/* Ranks of a node whose CPU sets overlap another rank's there (node rank 0 counts, others 0). */
+static int count_sharing(MPI_Comm node, int node_rank, int node_size, const cpu_set_t *mine)
+{
+    cpu_set_t *all = node_rank == 0 ? lad_malloc_array((size_t)node_size, sizeof *all) : NULL;
+    int ok = node_rank != 0 || all != NULL, all_ok = 0;
+    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, node);
+    if (!all_ok) {
+        free(all);
+        return 0;
+    }
+    MPI_Gather(mine, (int)sizeof *mine, MPI_BYTE, all, (int)sizeof *mine, MPI_BYTE, 0, node);
+    int sharing = 0;
+    for (int a = 0; all && a < node_size; a++)
+        for (int b = 0; b < node_size; b++) {
+            cpu_set_t both;
+            CPU_AND(&both, &all[a], &all[b]);
+            if (a != b && CPU_COUNT(&both) > 0) {
+                sharing++;
+                break;
+            }
+        }
+    free(all);
+    return sharing;
+}
+
 enum lad_status lad_ctx_placement(struct lad_ctx *ctx, struct lad_placement *p)
 {
     memset(p, 0, sizeof *p);
     /* A node is a shared-memory domain: count the ranks that lead one. */
     MPI_Comm node = MPI_COMM_NULL;
-    int node_rank = 0;
+    int node_rank = 0, node_size = 1;
     if (MPI_Comm_split_type(ctx->comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS)
         return lad_fail(ctx, LAD_ERR_MPI, "MPI_Comm_split_type failed");
     MPI_Comm_rank(node, &node_rank);
+    MPI_Comm_size(node, &node_size);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        CPU_ZERO(&set);
+    int cpus = CPU_COUNT(&set);
+    /* Ranks bound to overlapping CPUs compete for them: the sign of a binding gone wrong (all ranks
+     * on core 0 when OpenMP binds threads of unbound ranks). */
+    int sharing = count_sharing(node, node_rank, node_size, &set);
     MPI_Comm_free(&node);
-    char list[256];
-    int cpus = lad_ctx_cpus_allowed(list, sizeof list);
-    int mine[3] = {node_rank == 0, cpus, -cpus}, out[3] = {0, 0, 0};
-    int lead = mine[0];
-    if (MPI_Allreduce(&lead, &out[0], 1, MPI_INT, MPI_SUM, ctx->comm) != MPI_SUCCESS ||
-        MPI_Allreduce(&mine[1], &out[1], 2, MPI_INT, MPI_MIN, ctx->comm) != MPI_SUCCESS)
+    int sums[2] = {node_rank == 0, sharing}, mins[2] = {cpus, -cpus}, tot[2], ext[2];
+    if (MPI_Allreduce(sums, tot, 2, MPI_INT, MPI_SUM, ctx->comm) != MPI_SUCCESS ||
+        MPI_Allreduce(mins, ext, 2, MPI_INT, MPI_MIN, ctx->comm) != MPI_SUCCESS)
         return lad_fail(ctx, LAD_ERR_MPI, "reduction of the rank placement failed");
-    p->nodes = out[0];
-    p->cpus_min = out[1];
-    p->cpus_max = -out[2];
+    p->nodes = tot[0];
+    p->ranks_sharing_cpus = tot[1];
+    p->cpus_min = ext[0];
+    p->cpus_max = -ext[1];
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     p->cpus_online = online > 0 && online < INT_MAX ? (int)online : 0;
     return LAD_OK;

@@ -132,8 +132,8 @@ static void write_job(FILE *f, const struct lad_placement *pl)
         write_str_member(f, vars[i][0], getenv(vars[i][1]), false);
     write_str_member(f, "cwd", getcwd(cwd, sizeof cwd), false);
     fprintf(f, "    \"nodes\": %d,\n    \"cpus_per_rank\": {\"min\": %d, \"max\": %d},\n"
-               "    \"cpus_online_rank0_host\": %d\n  },\n",
-            pl->nodes, pl->cpus_min, pl->cpus_max, pl->cpus_online);
+               "    \"ranks_sharing_cpus\": %d,\n    \"cpus_online_rank0_host\": %d\n  },\n",
+            pl->nodes, pl->cpus_min, pl->cpus_max, pl->ranks_sharing_cpus, pl->cpus_online);
 }
 
 static void write_outputs(FILE *f, const struct lad_ctx *ctx)

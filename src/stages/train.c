@@ -34,7 +34,8 @@ enum lad_status lad_stage_train(struct lad_ctx *ctx, const struct lad_options *o
         if (o->model_out)
             snprintf(path, sizeof path, "%s", o->model_out);
         else
-            snprintf(path, sizeof path, "%s/%s.h5", DEFAULT_MODELS_DIR, lad_model_type_name(kinds[k]));
+            snprintf(path, sizeof path, "%s/%s.h5", o->models_dir ? o->models_dir : DEFAULT_MODELS_DIR,
+                     lad_model_type_name(kinds[k]));
         lad_timer_start(ctx, LAD_PHASE_WRITE);
         if (st == LAD_OK)
             st = lad_model_write(ctx, path, &m);
