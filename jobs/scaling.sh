@@ -29,8 +29,8 @@ table() {
         [ -n "$base" ] || base=$total
         awk -v r="$(value ranks)" -v t="$(value threads_per_rank)" -v n="$(value nodes)" -v s="$(value status)" \
             -v total="$total" -v parse="$parse" -v base="$base" -v lines="$(value lines)" -v rss="$(value peak_rss_mib)" \
-            'BEGIN { printf "%s\t%s\t%s\t%s\t%.4f\t%.4f\t%.2f\t%.0f\t%.1f\n", r, t, n, s, total, parse,
-                     total > 0 ? base / total : 0, total > 0 ? lines / total : 0, rss }'
+            'BEGIN { speedup = total > 0 ? base / total : 0; rate = total > 0 ? lines / total : 0
+                     printf "%s\t%s\t%s\t%s\t%.4f\t%.4f\t%.2f\t%.0f\t%.1f\n", r, t, n, s, total, parse, speedup, rate, rss }'
     done
 }
 if [ "${1:-}" = --table ]; then
