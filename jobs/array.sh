@@ -8,14 +8,8 @@
 #     -s  sbatch options for every task, e.g. -s "--ntasks=4 --array=1-100%10" (%10: ten at a time)
 #
 # The list of files is kept in results/array-<date>-<pid>.list for the tasks to read.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-export LOGAD_HOME=${LOGAD_HOME:-$(dirname "$here")}
+source "$(dirname "$0")/lib.sh"
 
-usage() {
-    sed -n '2,10s/^# \{0,1\}//p' "$0" >&2
-    exit 2
-}
 command="run" sb=""
 while getopts "c:s:h" opt; do
     case $opt in
@@ -28,9 +22,7 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
 mkdir -p results
 list=$PWD/results/array-$(date +%Y%m%d-%H%M%S)-$$.list
-for log in "$@"; do
-    case $log in /*) echo "$log" ;; *) echo "$PWD/$log" ;; esac
-done >"$list"
+for log in "$@"; do abs "$log"; done >"$list"
 # shellcheck disable=SC2086 # the command and the sbatch options are meant to split into words
 id=$(LOGAD_LOG_LIST=$list sbatch --parsable --array=1-$# $sb "$here/logad.sbatch" $command | cut -d';' -f1)
 echo "array job $id: $# task(s), outputs in results/${id}_1/ ... results/${id}_$#/ (files listed in $list)"

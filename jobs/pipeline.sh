@@ -11,16 +11,8 @@
 #     -s  sbatch options for every stage, e.g. -s "--ntasks=8 --cpus-per-task=4"
 #
 # Run it where you would run sbatch, from anywhere; it prints the job ids and the directory.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-export LOGAD_HOME=${LOGAD_HOME:-$(dirname "$here")}
+source "$(dirname "$0")/lib.sh"
 
-usage() {
-    sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
-    exit 2
-}
-# Absolute paths, so that sbatch -D in -s does not change which file a job reads.
-abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac }
 
 model=pca labels="" sb="" detect=()
 while getopts "m:l:d:s:h" opt; do
@@ -36,8 +28,8 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
 case $model in pca | logreg) ;; *) echo "pipeline.sh: -m must be pca or logreg" >&2; exit 2 ;; esac
 [ "$model" = pca ] || [ -n "$labels" ] || { echo "pipeline.sh: -m logreg needs -l LABELS.csv" >&2; exit 2; }
-logs=()
-for log in "$@"; do logs+=(--log "$(abs "$log")"); done
+log_args "$@"
+logs=("${log_args[@]}")
 [ ${#detect[@]} -gt 0 ] || detect=("${logs[@]}")
 with_labels=()
 [ -z "$labels" ] || with_labels=(--labels "$labels")

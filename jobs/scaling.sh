@@ -12,9 +12,7 @@
 #
 # The table has one row per job: ranks, threads, nodes, status, total and parse seconds (slowest
 # rank), speed-up against the first row, lines per second and peak RSS (largest rank, MiB).
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-export LOGAD_HOME=${LOGAD_HOME:-$(dirname "$here")}
+source "$(dirname "$0")/lib.sh"
 
 # table DIR COMMAND: the collecting step, run by the last job
 table() {
@@ -38,10 +36,6 @@ if [ "${1:-}" = --table ]; then
     exit 0
 fi
 
-usage() {
-    sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
-    exit 2
-}
 ranks="1 2 4" threads=1 command=preprocess sb=""
 while getopts "r:t:c:s:h" opt; do
     case $opt in
@@ -54,17 +48,14 @@ while getopts "r:t:c:s:h" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
-logs=()
-for log in "$@"; do
-    case $log in /*) logs+=(--log "$log") ;; *) logs+=(--log "$PWD/$log") ;; esac
-done
+log_args "$@"
 dir=results/scaling-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$dir"
 ids=""
 for r in $ranks; do
     # shellcheck disable=SC2086 # the sbatch options are meant to split into words
     id=$(LOGAD_OUT=$dir/np$r sbatch --parsable --ntasks="$r" --cpus-per-task="$threads" --output="$dir/np$r-%j.out" \
-        $sb "$here/logad.sbatch" "$command" "${logs[@]}" | cut -d';' -f1)
+        $sb "$here/logad.sbatch" "$command" "${log_args[@]}" | cut -d';' -f1)
     ids="$ids:$id"
 done
 # afterany: a rank count that failed still gets its row, with its status.
