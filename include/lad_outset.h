@@ -77,11 +77,16 @@ enum lad_status lad_outset_begin(struct lad_ctx *ctx, const struct lad_options *
 
 /*
  * Collective. If st is LAD_OK on every rank, commits the outputs (rank 0); otherwise removes every
- * temporary. Then releases the locks and closes the transaction. Safe after a failed or skipped begin
- * (a zeroed set). Returns the agreed status.
+ * temporary. Closes the transaction: later writes (the run summary, which reports the outcome and the
+ * committed files) are renamed into place at once. The locks stay held until lad_outset_release.
+ * Safe after a failed or skipped begin (a zeroed set). Returns the agreed status.
  */
-enum lad_status lad_outset_end(struct lad_ctx *ctx, const struct lad_options *o, struct lad_outset *set,
-                               enum lad_status st);
+enum lad_status lad_outset_settle(struct lad_ctx *ctx, const struct lad_options *o, struct lad_outset *set,
+                                  enum lad_status st);
+
+/* Local (rank 0 acts). Releases the locks; after a failure (st) also removes the output directories
+ * this run created, if they are empty. */
+void lad_outset_release(struct lad_ctx *ctx, struct lad_outset *set, enum lad_status st);
 
 /* Local. Where o->command writes the output of `option` ("--out", "--models-dir"...): the option's
  * value or the table's default; NULL if the command has no such output. */

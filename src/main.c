@@ -4,6 +4,7 @@
  * discard its outputs, report, finalize.
  */
 #include <mpi.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #ifdef _OPENMP
@@ -16,6 +17,8 @@
 #include "lad_outset.h"
 #include "lad_signals.h"
 #include "lad_stages.h"
+#include "lad_summary.h"
+#include "lad_timer.h"
 
 /* OpenBLAS's thread control, when the BLAS behind libblas.so.3 is OpenBLAS (weak: absent otherwise). */
 extern void openblas_set_num_threads(int n) __attribute__((weak));
@@ -60,10 +63,20 @@ int main(int argc, char **argv)
         ctx.nthreads = omp_get_max_threads();
 #endif
         static struct lad_outset outset; /* large (paths); one per process, like the command */
+        struct lad_timer_stats timings;
         st = lad_outset_begin(&ctx, &opts, &outset);
-        if (st == LAD_OK)
-            st = lad_run(&ctx, &opts);
-        st = lad_outset_end(&ctx, &opts, &outset, st);
+        bool ran = st == LAD_OK;
+        if (ran)
+            st = lad_run(&ctx, &opts, &timings);
+        st = lad_outset_settle(&ctx, &opts, &outset, st);
+        /* The summary reports the outcome and the committed files, so it follows the commit; it is
+         * written on failure too, under the locks the run still holds. */
+        if (ran && opts.summary_path) {
+            enum lad_status sst = lad_summary_write(&ctx, &opts, &timings, st);
+            if (st == LAD_OK)
+                st = sst;
+        }
+        lad_outset_release(&ctx, &outset, st);
     }
     lad_signals_restore(); /* nothing is left to clean up: a late signal adds no second line */
     if (st != LAD_OK && ctx.rank == 0)

@@ -233,6 +233,7 @@ static enum lad_status rename_now(struct lad_ctx *ctx, const char *tmp, const ch
         lad_log(ctx, LAD_LOG_INFO, "replacing existing %s", path);
     if (rename(tmp, path) != 0)
         return lad_fail(ctx, LAD_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    lad_ctx_note_output(ctx, path); /* the run summary lists what was committed */
     return LAD_OK;
 }
 

@@ -94,6 +94,8 @@ void lad_outset_model_path(const struct lad_options *o, const char *model, char 
 {
     if (o->command == LAD_CMD_TRAIN && o->model_out)
         snprintf(buf, cap, "%s", o->model_out);
+    else if (o->command == LAD_CMD_TRAIN && o->models_dir)
+        snprintf(buf, cap, "%s/%s.h5", o->models_dir, model);
     else
         snprintf(buf, cap, "%s/%s.h5",
                  lad_outset_path(o, o->command == LAD_CMD_RUN ? "--models-dir" : "--model-out"), model);
@@ -404,8 +406,8 @@ static enum lad_status commit(struct lad_ctx *ctx, const struct lad_options *o, 
     return st;
 }
 
-enum lad_status lad_outset_end(struct lad_ctx *ctx, const struct lad_options *o, struct lad_outset *set,
-                               enum lad_status st)
+enum lad_status lad_outset_settle(struct lad_ctx *ctx, const struct lad_options *o, struct lad_outset *set,
+                                  enum lad_status st)
 {
     /* From here rank 0 alone decides the fate of the collective temporaries: a signal on another rank
      * must not remove one that rank 0 is renaming. */
@@ -417,9 +419,14 @@ enum lad_status lad_outset_end(struct lad_ctx *ctx, const struct lad_options *o,
             st = commit(ctx, o, set);
         else
             lad_outfile_discard();
-        release(set, st != LAD_OK);
     }
     lad_outfile_defer(false);
     set->active = false;
     return lad_status_agree(ctx, st);
+}
+
+void lad_outset_release(struct lad_ctx *ctx, struct lad_outset *set, enum lad_status st)
+{
+    if (ctx->rank == 0)
+        release(set, st != LAD_OK);
 }

@@ -17,6 +17,7 @@
 #include "lad_model_file.h"
 #include "lad_options.h"
 #include "lad_outset.h"
+#include "lad_report.h"
 #include "lad_score.h"
 #include "lad_summary.h"
 #include "lad_verdict.h"
@@ -266,6 +267,15 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
         }
         if (st == LAD_OK)
             st = lad_metrics_write_json(ctx, metrics, n_models, label_stats, o->labels_path, path);
+    }
+    if (st == LAD_OK && !o->no_report) {
+        const struct lad_report_input report = {o, f, models, v, n_models, label, label ? metrics : NULL,
+                                                label ? label_stats : NULL};
+        st = path_in(ctx, out_dir, "report.html", path, sizeof path);
+        if (st == LAD_OK)
+            st = lad_report_write(ctx, &report, path);
+        if (st == LAD_OK)
+            lad_log(ctx, LAD_LOG_INFO, "wrote %s", path);
     }
     for (int i = 0; i < n_models; i++)
         lad_verdicts_free(&v[i]);
