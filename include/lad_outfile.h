@@ -106,7 +106,16 @@ void lad_outfile_forget(void);
  */
 int lad_outfile_track_lock(const char *path);
 
-/* Local, async-signal-safe. Forgets a handle from lad_outfile_track_lock (0 is ignored). */
+/*
+ * Local, async-signal-safe. Registers path (a scratch file a writer keeps beside its temporary, such
+ * as the HDF5 writer's disk reserve) so that a signal or a fatal error removes it too. The writer
+ * removes it itself on every ordinary path and then untracks it. Returns a handle > 0, or 0 when the
+ * registry is full.
+ */
+int lad_outfile_track_scratch(const char *path);
+
+/* Local, async-signal-safe. Forgets a handle from lad_outfile_track_lock or _track_scratch (0 is
+ * ignored). */
 void lad_outfile_untrack(int handle);
 
 /*

@@ -79,6 +79,11 @@ int lad_outfile_track_lock(const char *path)
     return track(path, SLOT_LOCK);
 }
 
+int lad_outfile_track_scratch(const char *path)
+{
+    return track(path, SLOT_SCRATCH);
+}
+
 void lad_outfile_remove_registered(void)
 {
     for (int i = 0; i < LAD_OUTFILE_SLOTS; i++)

@@ -202,6 +202,8 @@ enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h
     if (st != LAD_OK)
         return st;
     snprintf(reserve, sizeof reserve, "%s.reserve", tmp);
+    /* Registered before it exists, so a signal at any point removes it with the temporary. */
+    int reserve_slot = ctx->rank == 0 ? lad_outfile_track_scratch(reserve) : 0;
     st = take_reserve(ctx, reserve, path);
     struct lad_h5 h;
     if (st == LAD_OK)
@@ -222,5 +224,6 @@ enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h
     }
     if (ctx->rank == 0)
         unlink(reserve);
+    lad_outfile_untrack(reserve_slot);
     return lad_outfile_collective_end(ctx, path, tmp, st);
 }

@@ -23,10 +23,13 @@ tmpfs() {
     MOUNTS+=("$1")
 }
 
-# full DIR: fill the file system at DIR to the last byte
+# full DIR [SPARE]: fill the file system at DIR, leaving SPARE bytes (default one 4 KiB page: room for the
+# output directory's lock, which is taken before any input is read, but not for the output itself)
 full() {
     rm -rf "${1:?}"/* "$1"/.[!.]* 2>/dev/null
+    head -c "${2:-4096}" /dev/zero >"$1/.spare" 2>/dev/null
     cat /dev/zero >"$1/filler" 2>/dev/null
+    rm -f "$1/.spare"
 }
 
 # empty DIR: remove everything from the file system at DIR
@@ -84,6 +87,9 @@ run_np 2 synth --sessions "$SESSIONS" --out "$T/big.log" --labels-out "$T/big.cs
     || fail "synth big: $(cat "$T/run.err")"
 
 for np in 2 3; do
+    full "$F" 0  # not even the lock fits: refused before any input is read, naming the option
+    expect_enospc "lock" "$F/.logad.lock" $np preprocess --log "$T/s.log" --out "$F/features.h5"
+    grep -qF -- "--out" "$T/case.err" || fail "lock np=$np: the error does not name --out"
     full "$F"
     expect_enospc "features.h5" "$F/features.h5" $np preprocess --log "$T/s.log" --out "$F/features.h5"
     empty "$M"

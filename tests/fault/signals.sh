@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib_fault.sh"
 prepare
 
 # interrupt NP SIG WHERE TARGET: signal the job once WHERE is reached ("parse": the lock is taken and
-# input is being read; "pending": a trained model waits under its temporary name). The ranks are
+# the input phase begins; "pending": a trained model waits under its temporary name). The ranks are
 # stopped first, so the signal lands at that point however loaded the machine is.
 interrupt() {
     local np=$1 where=$3 target=$4 ranks t0=$SECONDS
@@ -19,7 +19,8 @@ interrupt() {
     wait_file "$RES" '^\.logad\.lock$' || return
     ranks=$(ranks_of "$BG_PID")
     if [ "$where" = parse ]; then
-        sleep 0.2
+        # at once: the lock is rank 0's first act after the command line, so the run is in its
+        # input phase (a sleep here raced with fast runs that had already committed)
         kill -STOP $ranks
     else
         # the temporary itself, not the lock probe Open MPI makes while opening it (.locktest.N)

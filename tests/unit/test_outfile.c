@@ -220,6 +220,9 @@ static void test_table_paths(void)
     CU_ASSERT_STRING_EQUAL(buf, "m/logreg.h5");
     o.command = LAD_CMD_TRAIN;
     lad_outset_model_path(&o, "pca", buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "m/pca.h5"); /* train --models-dir */
+    o.models_dir = NULL;
+    lad_outset_model_path(&o, "pca", buf, sizeof buf);
     CU_ASSERT_STRING_EQUAL(buf, "models/pca.h5");
     o.model_out = "x.h5";
     lad_outset_model_path(&o, "pca", buf, sizeof buf);
