@@ -22,15 +22,20 @@ struct lad_events;
 /* An HDF5 file opened by all ranks of ctx->comm, with a collective transfer property list. */
 struct lad_h5 {
     hid_t file;
-    hid_t dxpl; /* collective transfers */
-    char path[4096];
+    hid_t dxpl;       /* collective transfers (reads) */
+    hid_t wxpl;       /* independent transfers (writes): see lad_h5_write_rows */
+    char path[4096];  /* the file opened (a temporary name while writing) */
+    const char *name; /* the name messages give: path, or the final name of a file being written */
 };
 
-/* Collective. Creates (truncating) path for writing; use a temporary name (lad_outfile). */
+/* Collective. Creates (truncating) path for writing; lad_h5_write_atomic is the way to use it. */
 enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_h5 *h);
 /* Collective. Opens path read-only. A missing file or one that is not HDF5 is a clear error. */
 enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5 *h);
-/* Collective. Closes; returns an agreed status (a failed close means the file is not complete). */
+/*
+ * Collective. Closes. A failed close ends the job (lad_comm_fatal on rank 0): HDF5 1.10 cannot recover
+ * from it, and MPI_Finalize would crash in it. Returns LAD_OK otherwise.
+ */
 enum lad_status lad_h5_close(struct lad_ctx *ctx, struct lad_h5 *h);
 
 /* What lad_h5_write_atomic puts into the file; arg is the caller's. */
@@ -39,6 +44,10 @@ typedef enum lad_status (*lad_h5_fill_fn)(struct lad_ctx *ctx, struct lad_h5 *h,
 /*
  * Collective. Writes path as one unit: a temporary name beside it (lad_outfile), filled by fill,
  * closed, then renamed. On any failure the temporary file is removed and path is left as it was.
+ * Rank 0 holds 256 KiB of disk beside the temporary file while it is filled and frees it just before
+ * the close (and empties the temporary file first after a failure), so a full disk never makes
+ * HDF5's closing metadata flush fail; a disk without that much room fails at once. Messages name
+ * path, not the temporary file.
  */
 enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h5_fill_fn fill, const void *arg);
 
@@ -48,10 +57,16 @@ enum lad_status lad_h5_group(struct lad_ctx *ctx, struct lad_h5 *h, const char *
 /*
  * Collective. A 1-D (n_cols == 0) or 2-D (rows x n_cols) dataset of int64/double/int32/int8 of
  * n_global rows, to which each rank writes its n_local rows starting at global row `begin`.
+ * Every rank joins the same number of H5Dwrite calls, each moving at most h5_bytes of this rank's
+ * rows (lad_comm_limits), with an agreement after each. The raw data goes out as independent MPI-IO
+ * writes: Open MPI 4.1's collective write (OMPIO, fcoll vulcan, 3 or more ranks) reports success when
+ * the disk is full, independent writes report the short write. A full disk is LAD_ERR_IO with
+ * "No space left on device"; other failures LAD_ERR_HDF5.
  */
 enum lad_status lad_h5_write_rows(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                   int64_t n_global, int64_t n_cols, int64_t begin, int64_t n_local, const void *data);
-/* Collective. Reads rows [begin, begin + n_local) of a dataset written as above. */
+/* Collective. Reads rows [begin, begin + n_local) of a dataset written as above (collective
+ * transfers, split like the writes). */
 enum lad_status lad_h5_read_rows(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                  int64_t n_cols, int64_t begin, int64_t n_local, void *data);
 /* Collective. The dimensions of a dataset (dims[1] = 0 for 1-D); false-ish status if absent. */

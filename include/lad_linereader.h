@@ -40,9 +40,21 @@ struct lad_linereader_stats {
 };
 
 /*
- * Collective: opens every input file with MPI_File_open on ctx->comm and prepares this rank's
- * segments (lad_partition_range over ctx->size). Returns an agreed status; on failure nothing is left
- * open and *out is NULL.
+ * Local. Whether a line (data[0, len), without its '\n') is longer than max_line bytes. A final '\r'
+ * (a CRLF line end) does not count; max_line 0 means no limit. The reader and every consumer that
+ * re-applies the limit use this one rule, so a line is skipped everywhere or nowhere.
+ */
+static inline bool lad_line_too_long(const char *data, size_t len, size_t max_line)
+{
+    if (len > 0 && data[len - 1] == '\r')
+        len--;
+    return max_line > 0 && len > max_line;
+}
+
+/*
+ * Collective: allocates the buffers (agreed) and prepares this rank's segments (lad_partition_range
+ * over ctx->size). Files are opened later, by this rank alone (MPI_COMM_SELF), one at a time: only
+ * those its range touches. Returns an agreed status; on failure *out is NULL.
  */
 enum lad_status lad_linereader_open(struct lad_ctx *ctx, const struct lad_inputs *in, size_t chunk_bytes,
                                     size_t max_line, struct lad_linereader **out);
@@ -50,7 +62,9 @@ enum lad_status lad_linereader_open(struct lad_ctx *ctx, const struct lad_inputs
 /*
  * Local (master thread). Hands out the next chunk of whole lines of this rank's range; *done is set
  * when the range is exhausted (then chunk->len is 0). The chunk stays valid until the next call.
- * Errors are recorded in ctx and returned; the caller must still agree before its next collective.
+ * Opens and closes the files of the range on the way. Errors (naming the file) are recorded in ctx and
+ * returned; the caller must still agree before its next collective. Each read is at most the chunk
+ * size and at most lad_comm_limits()->io_bytes, so any chunk size up to 2 GiB works.
  */
 enum lad_status lad_linereader_next(struct lad_linereader *r, struct lad_chunk *chunk, bool *done);
 
@@ -60,7 +74,7 @@ int64_t lad_linereader_remaining(const struct lad_linereader *r);
 /* Local. The reader's counters so far. */
 const struct lad_linereader_stats *lad_linereader_stats(const struct lad_linereader *r);
 
-/* Collective: closes the files (every rank must call it, also after a local error) and frees. */
+/* Local: closes the file still open, if any, and frees. Every rank calls it, also after an error. */
 void lad_linereader_close(struct lad_linereader **r);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * lad_mask.h - masking of variable parts of a message before template mining.
  *
- * A message is split into whitespace-separated tokens; variable text (numbers, hex, IPs and ports,
- * paths, block ids, plus a preset's and the user's patterns) is replaced by <*>. The result is the
- * mining key: tokens joined by single spaces. The built-in variable kinds are found by a hand-written
+ * A message is split into whitespace-separated tokens; variable text (numbers, durations, sizes, hex,
+ * MAC and IP addresses, paths, block ids, plus a preset's and the user's patterns) is replaced by <*>.
+ * The result is the mining key: tokens joined by single spaces. Punctuation around a variable stays
+ * ("(<*>),", "/<*>"), as in loghub's templates. The built-in variable kinds are found by a hand-written
  * scanner; preset and user patterns are PCRE2 regular expressions, JIT-compiled.
  */
 #ifndef LAD_MASK_H
@@ -20,12 +21,12 @@ struct lad_mask_work;   /* per-thread scratch (PCRE2 match data) */
 
 /* Which built-in variable kinds the scanner masks (bit flags). */
 enum lad_mask_kind {
-    LAD_MASK_NUMBER = 1 << 0, /* a token that is a (signed, decimal) number, optionally with a unit */
-    LAD_MASK_HEX = 1 << 1,    /* 0x1f3a, or long hex strings */
+    LAD_MASK_NUMBER = 1 << 0, /* a (signed, decimal) number, with a unit ("10ms", "18.4 KB"); "1h30m" */
+    LAD_MASK_HEX = 1 << 1,    /* 0x1f3a, long hex strings, UUIDs, MAC and IPv6 addresses */
     LAD_MASK_IP = 1 << 2,     /* 10.251.30.6, /10.251.30.6:50010 */
     LAD_MASK_PATH = 1 << 3,   /* /user/root/rand/part-00590 */
     LAD_MASK_BLOCK = 1 << 4,  /* blk_-123 */
-    LAD_MASK_RUNS = 1 << 5,   /* consecutive <*> tokens become one <*> (lists of variable length) */
+    LAD_MASK_RUNS = 1 << 5,   /* consecutive variable tokens become one (lists of variable length) */
     LAD_MASK_TIME = 1 << 6,   /* date-times spanning tokens: "Sun Jul 10 03:55:15 2005", ISO 8601 */
     LAD_MASK_ALL = 0x7f
 };
@@ -51,5 +52,12 @@ void lad_mask_work_free(struct lad_mask_work **w);
  */
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap);
+
+/*
+ * Local. Whether token t[0, n) is a variable as a whole: it holds <*> and no letter outside it ("<*>",
+ * "(<*>),", "/<*>"). Drain and the refinement treat such tokens as <*>: they are not constants that
+ * two messages could share.
+ */
+bool lad_mask_token_is_variable(const char *t, size_t n);
 
 #endif

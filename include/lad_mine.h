@@ -2,9 +2,10 @@
  * lad_mine.h - mining event templates from the distinct keys of all ranks, in parallel.
  *
  * Drain only ever compares messages with the same number of tokens, so keys are sent to an owner rank
- * by token count; each owner runs Drain on its keys in global first-seen order. The result depends
- * only on the set of distinct keys and where each was first seen, so templates and event assignment
- * are the same for any number of ranks and threads.
+ * by token count; each owner runs Drain on its keys in global first-seen order and splits its
+ * clusters on constant words (lad_refine.h); rank 0 merges the groups of all owners whose constant
+ * skeletons are equal. The result depends only on the set of distinct keys and where each was first
+ * seen, so templates and event assignment are the same for any number of ranks and threads.
  */
 #ifndef LAD_MINE_H
 #define LAD_MINE_H

@@ -64,7 +64,7 @@ struct lad_options {
     enum lad_model_kind model_kind;  /* parsed from model_name */
     const char *model_in;            /* --model-in FILE.h5 (detect) */
     const char *model_out;           /* --model-out FILE.h5 (train); default models/<model>.h5 */
-    const char *models_dir;          /* --models-dir (run: where to keep trained models) */
+    const char *models_dir;          /* --models-dir (run, train: where to keep trained models) */
     const char *transform;           /* --transform: comma list of tfidf,center,log (or "none") */
     double pca_variance;             /* --pca-variance (explained variance that fixes k) */
     int pca_k;                       /* --pca-k (0: from variance) */
@@ -75,6 +75,7 @@ struct lad_options {
     double lr_threshold;             /* --lr-threshold (probability above which a block is anomalous) */
     int lr_max_iter;                 /* --lr-max-iter */
     int top_events;                  /* --top-events (contributors named per anomalous block) */
+    bool no_report;                  /* --no-report (detect, run: no DIR/report.html) */
 
     /* ---- synth ---- */
     const char *sessions_path;       /* --sessions FILE.tsv */

@@ -18,14 +18,11 @@
 struct lad_ctx;
 
 /*
- * Collective. Sends each triplet of in[0, n_in) to the owner of its session (MPI_Alltoallv) and
+ * Collective. Sends each triplet of in[0, n_in) to the owner of its session (lad_comm_alltoallv) and
  * returns the received triplets, sorted by (session, column) with duplicates summed, in *out
  * (malloc'd; *n_out elements). `in` is reordered.
  */
 enum lad_status lad_shuffle_to_owners(struct lad_ctx *ctx, struct lad_triplet *in, size_t n_in,
                                       struct lad_triplet **out, size_t *n_out);
-
-/* Local. The MPI datatype of struct lad_triplet (three int64), committed on first use. */
-MPI_Datatype lad_triplet_mpi_type(void);
 
 #endif

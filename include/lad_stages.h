@@ -18,7 +18,10 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o);
 enum lad_status lad_stage_synth(struct lad_ctx *ctx, const struct lad_options *o);
 enum lad_status lad_stage_parse_eval(struct lad_ctx *ctx, const struct lad_options *o);
 
-/* Collective. Runs o->command, then prints the phase-time table on rank 0. */
-enum lad_status lad_run(struct lad_ctx *ctx, const struct lad_options *o);
+struct lad_timer_stats;
+
+/* Collective. Runs o->command, then prints the phase-time table on rank 0 and returns the reduced
+ * timings in *ts (rank 0), for the run summary the caller writes once the outputs are settled. */
+enum lad_status lad_run(struct lad_ctx *ctx, const struct lad_options *o, struct lad_timer_stats *ts);
 
 #endif

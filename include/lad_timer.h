@@ -1,9 +1,11 @@
 /*
- * lad_timer.h - per-phase wall-clock timers, reported as min/avg/max over ranks.
+ * lad_timer.h - per-phase wall-clock timers and the peak resident set size, reported as min/avg/max
+ * over ranks.
  */
 #ifndef LAD_TIMER_H
 #define LAD_TIMER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum lad_phase {
@@ -20,13 +22,23 @@ enum lad_phase {
     LAD_PHASE_SCORE,     /* scoring every block */
     LAD_PHASE_GATHER,    /* gathering verdicts to rank 0 and metrics */
     LAD_PHASE_SYNTH,     /* generating a synthetic log */
+    LAD_PHASE_REPORT,    /* the statistics and plots of report.html */
     LAD_PHASE_TOTAL,     /* the whole command */
     LAD_PHASE_COUNT
 };
 
 struct lad_timers {
-    double start[LAD_PHASE_COUNT];   /* start time of a running phase, or 0 */
+    double start[LAD_PHASE_COUNT];   /* start time of a running phase */
+    bool running[LAD_PHASE_COUNT];   /* (Open MPI's MPI_Wtime starts at 0, so start cannot say it) */
     double elapsed[LAD_PHASE_COUNT]; /* accumulated seconds */
+};
+
+/* What lad_timer_report reduced, on rank 0. */
+struct lad_timer_stats {
+    double min[LAD_PHASE_COUNT];
+    double avg[LAD_PHASE_COUNT];
+    double max[LAD_PHASE_COUNT];
+    double rss_min_mib, rss_avg_mib, rss_max_mib; /* peak RSS (getrusage ru_maxrss) over ranks */
 };
 
 struct lad_ctx;
@@ -41,11 +53,17 @@ void lad_timer_stop(struct lad_ctx *ctx, enum lad_phase phase);
 /* Local. Seconds accumulated so far by this rank for a phase. */
 double lad_timer_elapsed(const struct lad_ctx *ctx, enum lad_phase phase);
 
+/* Local. Seconds of every phase so far, a running phase counted up to now (LAD_PHASE_COUNT values). */
+void lad_timer_snapshot(const struct lad_ctx *ctx, double *elapsed);
+
+/* Local. This process's peak resident set size so far, in MiB (0 if unknown). */
+double lad_peak_rss_mib(void);
+
 /*
- * Collective. Reduces every phase that ran on any rank to min/avg/max and, on rank 0, prints a table
- * to out (phases that never ran are left out). Also returns the three arrays on rank 0 when the
- * pointers are non-NULL (each LAD_PHASE_COUNT long), for the JSON summary.
+ * Collective. Reduces every phase that ran on any rank, and the peak RSS, to min/avg/max and, on rank
+ * 0, prints a table to out (phases that never ran are left out; out may be NULL). Fills stats on rank
+ * 0 when it is non-NULL, for the JSON summary.
  */
-void lad_timer_report(struct lad_ctx *ctx, FILE *out, double *min, double *avg, double *max);
+void lad_timer_report(struct lad_ctx *ctx, FILE *out, struct lad_timer_stats *stats);
 
 #endif

@@ -41,10 +41,10 @@ expect_failure() {
     [ "$(grep -c 'error:' "$LAD_TEST_TMP/cli.err")" -le 1 ] || fail "$name: more than one error line"
 }
 
-# no_leftovers DIR: no temporary outputs remain
+# no_leftovers DIR: no temporary outputs and no directory locks remain
 no_leftovers() {
     local left
-    left=$(find "$1" -name '.*.tmp.*' 2>/dev/null | head -n 3)
+    left=$(find "$1" \( -name '.*.tmp.*' -o -name '.logad.lock*' \) 2>/dev/null | head -n 3)
     [ -z "$left" ] || fail "temporary files left behind: $left"
 }
 

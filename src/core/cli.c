@@ -82,7 +82,8 @@ static const struct option_spec option_table[] = {
     {"model", 'm', ARG_STR, OFF(model_name), C_TRN | C_RUN, "KIND", "pca, logreg or both"},
     {"model-in", 0, ARG_STR, OFF(model_in), C_DET, "FILE.h5", "trained model file"},
     {"model-out", 0, ARG_STR, OFF(model_out), C_TRN, "FILE.h5", "model file to write (default models/<model>.h5)"},
-    {"models-dir", 0, ARG_STR, OFF(models_dir), C_RUN, "DIR", "where run keeps the models it trains (default models)"},
+    {"models-dir", 0, ARG_STR, OFF(models_dir), C_TRN | C_RUN, "DIR",
+     "where the trained models go, as DIR/<model>.h5 (default models)"},
     {"transform", 0, ARG_STR, OFF(transform), C_FEA | C_TRN | C_RUN, "LIST",
      "feature transform: comma list of tfidf, center, log, or none (default per model)"},
     {"pca-variance", 0, ARG_DBL, OFF(pca_variance), C_TRN | C_RUN, "X",
@@ -99,6 +100,7 @@ static const struct option_spec option_table[] = {
     {"lr-max-iter", 0, ARG_INT, OFF(lr_max_iter), C_TRN | C_RUN, "N", "Newton iterations at most (default 50)"},
     {"top-events", 0, ARG_INT, OFF(top_events), C_DET | C_RUN, "N",
      "events named per anomalous block as its main contributors (default 3)"},
+    {"no-report", 0, ARG_FLAG, OFF(no_report), C_DET | C_RUN, NULL, "do not write DIR/report.html (plots of the results)"},
 
     /* synth */
     {"sessions", 0, ARG_STR, OFF(sessions_path), C_SYN, "FILE.tsv", "labelled event-key sessions (Label<TAB>keys)"},
@@ -114,7 +116,8 @@ static const struct option_spec option_table[] = {
     {"parsed", 0, ARG_STR, OFF(parsed_path), C_EVA, "CSV", "structured CSV written by --structured-out"},
 
     /* run control */
-    {"threads", 't', ARG_INT, OFF(threads), C_ALL, "N", "OpenMP threads per rank (default OMP_NUM_THREADS)"},
+    {"threads", 't', ARG_INT, OFF(threads), C_ALL, "N",
+     "OpenMP threads per rank (default OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else OpenMP's default)"},
     {"progress", 0, ARG_DBL, OFF(progress_seconds), C_ALL, "SECONDS",
      "rank 0 reports progress at most this often (0: never; default 10)"},
     {"summary", 0, ARG_STR, OFF(summary_path), C_ALL, "FILE.json", "write a JSON run summary (config, counts, timings)"},
@@ -386,13 +389,15 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
         return lad_fail(ctx, LAD_ERR_USAGE, "run: --model %s needs --labels CSV", o->model_name);
     if (c == LAD_CMD_TRAIN && o->model_kind == LAD_MODEL_BOTH && o->model_out != NULL)
         return lad_fail(ctx, LAD_ERR_USAGE, "train: --model-out names one file; with --model both, models go to "
-                                            "models/pca.h5 and models/logreg.h5");
+                                            "DIR/pca.h5 and DIR/logreg.h5 of --models-dir DIR (default models)");
     if (c == LAD_CMD_DETECT && o->model_in == NULL)
         return lad_fail(ctx, LAD_ERR_USAGE, "detect: --model-in FILE.h5 is required");
     if (c == LAD_CMD_SYNTH && (o->sessions_path == NULL || o->out_path == NULL || o->labels_out == NULL))
         return lad_fail(ctx, LAD_ERR_USAGE, "synth: --sessions, --out and --labels-out are required");
     if (c == LAD_CMD_PARSE_EVAL && (o->truth_path == NULL || o->parsed_path == NULL))
         return lad_fail(ctx, LAD_ERR_USAGE, "parse-eval: --truth and --parsed are required");
+    if (o->labels_path != NULL && o->window != NULL)
+        return lad_fail(ctx, LAD_ERR_USAGE, "--labels name HDFS blocks; they cannot be used with --window sessions");
     if (o->templates_path != NULL && o->masks.n > 0)
         return lad_fail(ctx, LAD_ERR_USAGE, "--mask applies to template mining; it cannot be used with --templates");
     if (o->chunk_bytes < 4096 || o->chunk_bytes > ((size_t)1 << 31))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 
 static const char *const status_names[LAD_STATUS_COUNT] = {
@@ -61,20 +62,18 @@ enum lad_status lad_status_agree(struct lad_ctx *ctx, enum lad_status local)
     bool has_message = local != LAD_OK && ctx->err_status != LAD_OK;
     if (local != LAD_OK && ctx->err_status == LAD_OK)
         lad_fail(ctx, local, "%s (no detail recorded)", lad_status_str(local));
-    if (MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, ctx->comm) != MPI_SUCCESS)
-        return LAD_ERR_MPI;
+    /* A failed agreement cannot itself be agreed on: it ends the job (lad_comm.h, error policy). */
+    lad_comm_check(ctx, MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, ctx->comm), "agreeing on a status");
     if (worst == LAD_OK)
         return LAD_OK;
 
     /* The lowest rank with a message names the root cause; failing ranks without one come next. */
     int candidate[2] = {has_message ? ctx->rank : ctx->size, local != LAD_OK ? ctx->rank : ctx->size}, best[2];
-    if (MPI_Allreduce(candidate, best, 2, MPI_INT, MPI_MIN, ctx->comm) != MPI_SUCCESS)
-        return LAD_ERR_MPI;
+    lad_comm_check(ctx, MPI_Allreduce(candidate, best, 2, MPI_INT, MPI_MIN, ctx->comm), "agreeing on a status");
     int root = best[0] < ctx->size ? best[0] : best[1];
     int root_status = (int)ctx->err_status;
-    if (MPI_Bcast(ctx->err_msg, LAD_ERRMSG_MAX, MPI_CHAR, root, ctx->comm) != MPI_SUCCESS ||
-        MPI_Bcast(&root_status, 1, MPI_INT, root, ctx->comm) != MPI_SUCCESS)
-        return LAD_ERR_MPI;
+    lad_comm_check(ctx, MPI_Bcast(ctx->err_msg, LAD_ERRMSG_MAX, MPI_CHAR, root, ctx->comm), "agreeing on a status");
+    lad_comm_check(ctx, MPI_Bcast(&root_status, 1, MPI_INT, root, ctx->comm), "agreeing on a status");
     ctx->err_msg[LAD_ERRMSG_MAX - 1] = '\0';
     ctx->err_status = (enum lad_status)root_status;
     return (enum lad_status)worst;

@@ -4,8 +4,8 @@
  * Positions: every rank sends up to `size` evenly spaced samples of its sorted keys to all ranks
  * (MPI_Allgatherv); the sorted samples give size-1 splitters that cut the key space into buckets of
  * similar size. Each key travels to its bucket's rank, which sorts what it received; a key's global
- * position is the number of keys in earlier buckets (MPI_Exscan) plus its index in its bucket. The
- * positions travel back along the same route (the reverse MPI_Alltoallv), so each owner learns where
+ * position is the number of keys in earlier buckets (an exclusive scan) plus its index in its bucket.
+ * The positions travel back along the same route (the reverse exchange), so each owner learns where
  * its rows go without any rank holding all keys. The result depends only on the keys, never on the
  * rank count: splitters only balance the work.
  */
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_features.h"
 #include "lad_mem.h"
@@ -83,15 +84,11 @@ enum lad_status lad_order_positions(struct lad_ctx *ctx, const int64_t *keys, si
     MPI_Allreduce(&n_local, n_global, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
 
     int64_t *splitters = lad_malloc_array((size_t)size, sizeof *splitters);
-    int *scount = lad_calloc_array((size_t)size, sizeof(int)), *sdispl = lad_calloc_array((size_t)size, sizeof(int));
-    int *rcount = lad_calloc_array((size_t)size, sizeof(int)), *rdispl = lad_calloc_array((size_t)size, sizeof(int));
-    int64_t *recv = NULL, *recv_pos = NULL;
+    int64_t *scount = lad_calloc_array((size_t)size, sizeof *scount), *rcount = lad_calloc_array((size_t)size, sizeof *rcount);
+    int64_t *recv = NULL, *recv_pos = NULL, n_recv = 0;
     struct keyed *sorted = NULL;
-    enum lad_status st = (splitters && scount && sdispl && rcount && rdispl)
-                             ? LAD_OK
-                             : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering sessions");
-    if (n > 2147483647u)
-        st = lad_fail(ctx, LAD_ERR_INPUT, "too many sessions on one rank (%zu): use more ranks", n);
+    enum lad_status st = (splitters && scount && rcount) ? LAD_OK
+                                                        : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering sessions");
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK)
         goto out;
@@ -106,42 +103,30 @@ enum lad_status lad_order_positions(struct lad_ctx *ctx, const int64_t *keys, si
             b++;
         scount[b]++;
     }
-    for (int r = 1; r < size; r++)
-        sdispl[r] = sdispl[r - 1] + scount[r - 1];
-    MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, ctx->comm);
-    size_t n_recv = 0;
-    for (int r = 0; r < size; r++) {
-        rdispl[r] = (int)n_recv;
-        n_recv += (size_t)rcount[r];
-    }
-    recv = lad_malloc_array(n_recv, sizeof *recv);
-    recv_pos = lad_malloc_array(n_recv, sizeof *recv_pos);
-    sorted = lad_malloc_array(n_recv, sizeof *sorted);
-    st = (recv && recv_pos && sorted) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering sessions");
-    if (n_recv > 2147483647u)
-        st = lad_fail(ctx, LAD_ERR_INPUT, "too many sessions in one bucket: use more ranks");
-    st = lad_status_agree(ctx, st);
+    void *got = NULL;
+    st = lad_comm_alltoallv_alloc(ctx, keys, scount, sizeof *keys, "the exchange of session keys", &got, rcount,
+                                  &n_recv);
+    recv = got;
     if (st != LAD_OK)
         goto out;
-    MPI_Alltoallv(keys, scount, sdispl, MPI_INT64_T, recv, rcount, rdispl, MPI_INT64_T, ctx->comm);
+    recv_pos = lad_malloc_array((size_t)n_recv, sizeof *recv_pos);
+    sorted = lad_malloc_array((size_t)n_recv, sizeof *sorted);
+    st = lad_status_agree(ctx, (recv_pos && sorted) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering sessions"));
+    if (st != LAD_OK)
+        goto out;
 
-    for (size_t i = 0; i < n_recv; i++)
-        sorted[i] = (struct keyed){recv[i], (int64_t)i};
-    qsort(sorted, n_recv, sizeof *sorted, compare_keyed);
-    int64_t bucket_size = (int64_t)n_recv, base = 0;
-    MPI_Exscan(&bucket_size, &base, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
-    if (ctx->rank == 0)
-        base = 0; /* MPI_Exscan leaves rank 0's result undefined */
-    for (size_t i = 0; i < n_recv; i++)
-        recv_pos[sorted[i].index] = base + (int64_t)i;
+    for (int64_t i = 0; i < n_recv; i++)
+        sorted[i] = (struct keyed){recv[i], i};
+    qsort(sorted, (size_t)n_recv, sizeof *sorted, compare_keyed);
+    int64_t base = lad_comm_exscan_i64(ctx, n_recv);
+    for (int64_t i = 0; i < n_recv; i++)
+        recv_pos[sorted[i].index] = base + i;
     /* Back along the same route: positions arrive in the order the keys were sent. */
-    MPI_Alltoallv(recv_pos, rcount, rdispl, MPI_INT64_T, pos, scount, sdispl, MPI_INT64_T, ctx->comm);
+    st = lad_comm_alltoallv(ctx, recv_pos, rcount, pos, scount, sizeof *pos, "the return of session positions");
 out:
     free(splitters);
     free(scount);
-    free(sdispl);
     free(rcount);
-    free(rdispl);
     free(recv);
     free(recv_pos);
     free(sorted);
@@ -165,13 +150,10 @@ enum lad_status lad_order_rows(struct lad_ctx *ctx, const struct lad_triplet *t,
             n_keys++;
     int64_t *keys = lad_malloc_array(n_keys, sizeof *keys);
     int64_t *pos = lad_malloc_array(n_keys, sizeof *pos);
-    int *scount = lad_calloc_array((size_t)size, sizeof(int)), *sdispl = lad_calloc_array((size_t)size, sizeof(int));
-    int *rcount = lad_calloc_array((size_t)size, sizeof(int)), *rdispl = lad_calloc_array((size_t)size, sizeof(int));
+    int64_t *scount = lad_calloc_array((size_t)size, sizeof *scount), *fill = lad_calloc_array((size_t)size, sizeof *fill);
     struct row_entry *sendbuf = lad_malloc_array(n, sizeof *sendbuf), *recvbuf = NULL;
-    MPI_Datatype entry_type = MPI_DATATYPE_NULL;
-    enum lad_status st = (keys && pos && scount && sdispl && rcount && rdispl && sendbuf)
-                             ? LAD_OK
-                             : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering rows");
+    enum lad_status st = (keys && pos && scount && fill && sendbuf) ? LAD_OK
+                         : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering rows");
     for (size_t i = 0; st == LAD_OK && i < n; i++)
         if (t[i].column < 0 || t[i].column >= n_events)
             st = lad_fail(ctx, LAD_ERR_INTERNAL, "count column %lld outside the %d events", (long long)t[i].column,
@@ -199,29 +181,21 @@ enum lad_status lad_order_rows(struct lad_ctx *ctx, const struct lad_triplet *t,
         scount[pos[k] / mb]++;
     }
     for (int r = 1; r < size; r++)
-        sdispl[r] = sdispl[r - 1] + scount[r - 1];
-    int *fill = rdispl;
-    memcpy(fill, sdispl, (size_t)size * sizeof(int));
+        fill[r] = fill[r - 1] + scount[r - 1];
     for (size_t i = 0, k = 0; i < n; i++) {
         if (i > 0 && t[i].session != t[i - 1].session)
             k++;
         sendbuf[fill[pos[k] / mb]++] = (struct row_entry){pos[k], t[i].session, t[i].column, t[i].count};
     }
-    MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, ctx->comm);
-    size_t n_recv = 0;
-    for (int r = 0; r < size; r++) {
-        rdispl[r] = (int)n_recv;
-        n_recv += (size_t)rcount[r];
-    }
-    recvbuf = lad_malloc_array(n_recv, sizeof *recvbuf);
-    st = lad_status_agree(ctx, recvbuf ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory receiving rows"));
+    void *got = NULL;
+    int64_t n_recv = 0;
+    st = lad_comm_alltoallv_alloc(ctx, sendbuf, scount, sizeof *sendbuf, "the exchange of feature rows", &got, NULL,
+                                  &n_recv);
+    recvbuf = got;
     if (st != LAD_OK)
         goto out;
-    MPI_Type_contiguous(4, MPI_INT64_T, &entry_type);
-    MPI_Type_commit(&entry_type);
-    MPI_Alltoallv(sendbuf, scount, sdispl, entry_type, recvbuf, rcount, rdispl, entry_type, ctx->comm);
 
-    for (size_t i = 0; i < n_recv; i++) {
+    for (int64_t i = 0; i < n_recv; i++) {
         const struct row_entry *e = &recvbuf[i];
         int64_t row = e->pos - f->row_begin;
         if (row < 0 || row >= f->n_local) {
@@ -233,14 +207,10 @@ enum lad_status lad_order_rows(struct lad_ctx *ctx, const struct lad_triplet *t,
     }
     st = lad_status_agree(ctx, st);
 out:
-    if (entry_type != MPI_DATATYPE_NULL)
-        MPI_Type_free(&entry_type);
     free(keys);
     free(pos);
     free(scount);
-    free(sdispl);
-    free(rcount);
-    free(rdispl);
+    free(fill);
     free(sendbuf);
     free(recvbuf);
     return st;

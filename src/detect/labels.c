@@ -15,6 +15,7 @@
 
 #include "lad_blockid.h"
 #include "lad_csv.h"
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_features.h"
 #include "lad_inputs.h"
@@ -37,25 +38,72 @@ int lad_labels_parse_value(const char *s)
     return -1;
 }
 
-/* Parses this rank's rows. Line numbers are local here (0-based) and made global by the caller. */
+/* Longest label row the reader delivers; a label row is about 30 bytes. */
+#define LABEL_MAX_LINE 4096
+
+/* Remembers the first bad row of this rank (rows may be found out of order: see parse_range). */
+static void note_bad(int64_t *bad_line, char *bad_text, size_t bad_cap, int64_t lineno, const char *what, size_t len)
+{
+    if (*bad_line >= 0 && *bad_line <= lineno)
+        return;
+    *bad_line = lineno;
+    if (what == NULL) {
+        snprintf(bad_text, bad_cap, "a line of more than %d bytes", LABEL_MAX_LINE);
+        return;
+    }
+    snprintf(bad_text, bad_cap, "'%.*s'", (int)(len < 60 ? len : 60), what);
+    char *cr = strchr(bad_text, '\r');
+    if (cr) {
+        cr[0] = '\'';
+        cr[1] = '\0';
+    }
+}
+
+static int64_t count_lines(const char *data, size_t len)
+{
+    int64_t n = 0;
+    for (const char *p = data, *end = data + len; p < end; n++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    return n;
+}
+
+/*
+ * Parses this rank's rows. Line numbers are local here (0-based) and made global by the caller.
+ * A row longer than the reader's limit is skipped by the reader, which only counts it: it is a bad
+ * row here. Its line number is the count of lines before it; the chunk handed out with the news lies
+ * wholly before or wholly after it (chunks never contain a skipped line).
+ */
 static enum lad_status parse_range(struct lad_ctx *ctx, const char *path, struct lad_inputs *in,
                                    struct label_rec **recs, size_t *n, int64_t *lines_local, int64_t *bad_line,
                                    char *bad_text, size_t bad_cap)
 {
     struct lad_linereader *r = NULL;
-    enum lad_status st = lad_linereader_open(ctx, in, (size_t)4 << 20, 4096, &r);
+    enum lad_status st = lad_linereader_open(ctx, in, (size_t)4 << 20, LABEL_MAX_LINE, &r);
     if (st != LAD_OK)
         return st;
     size_t cap = 0;
     *n = 0;
     *lines_local = 0;
     *bad_line = -1;
-    char line[4200];
+    char line[LABEL_MAX_LINE + 104];
+    bool oversize_seen = false;
     for (;;) {
         struct lad_chunk c;
         bool done;
+        int64_t lines_before = *lines_local;
         st = lad_linereader_next(r, &c, &done);
-        if (st != LAD_OK || done)
+        if (st != LAD_OK)
+            break;
+        const struct lad_linereader_stats *rs = lad_linereader_stats(r);
+        if (rs->oversize_lines > 0 && !oversize_seen) {
+            oversize_seen = true;
+            bool chunk_first = !done && (c.file_index < rs->oversize_file ||
+                                         (c.file_index == rs->oversize_file && c.file_offset < rs->oversize_offset));
+            note_bad(bad_line, bad_text, bad_cap, lines_before + (chunk_first ? count_lines(c.data, c.len) : 0), NULL, 0);
+        }
+        if (done)
             break;
         const char *p = c.data, *end = c.data + c.len;
         while (p < end && st == LAD_OK) {
@@ -65,11 +113,12 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const char *path, struct
             int64_t lineno = (*lines_local)++;
             const char *text = p;
             p = nl ? nl + 1 : end;
+            if (first_of_file && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+                text += 3; /* a UTF-8 byte order mark, as spreadsheet exports write it */
+                len -= 3;
+            }
             if (len >= sizeof line) {
-                if (*bad_line < 0) {
-                    *bad_line = lineno;
-                    snprintf(bad_text, bad_cap, "a line of %zu bytes", len);
-                }
+                note_bad(bad_line, bad_text, bad_cap, lineno, NULL, 0);
                 continue;
             }
             memcpy(line, text, len);
@@ -83,15 +132,7 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const char *path, struct
             int64_t id;
             int value = nf == 2 ? lad_labels_parse_value(fields[1]) : -1;
             if (nf != 2 || !lad_blockid_parse(fields[0], strlen(fields[0]), &id) || value < 0) {
-                if (*bad_line < 0) {
-                    *bad_line = lineno;
-                    snprintf(bad_text, bad_cap, "'%.*s'", (int)(len < 60 ? len : 60), text);
-                    char *cr = strchr(bad_text, '\r');
-                    if (cr) {
-                        cr[0] = '\'';
-                        cr[1] = '\0';
-                    }
-                }
+                note_bad(bad_line, bad_text, bad_cap, lineno, text, len);
                 continue;
             }
             void *arr = *recs;
@@ -103,6 +144,8 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const char *path, struct
             (*recs)[(*n)++] = (struct label_rec){id, lineno, value};
         }
     }
+    /* Skipped rows are lines too: the next rank's line numbers count them. */
+    *lines_local += lad_linereader_stats(r)->oversize_lines;
     lad_linereader_close(&r);
     return lad_status_agree(ctx, st);
 }
@@ -141,15 +184,13 @@ static enum lad_status route(struct lad_ctx *ctx, const struct lad_features *f, 
     int64_t *ranges = lad_malloc_array((size_t)size * 2, sizeof *ranges);
     int *has_rows = lad_malloc_array((size_t)size, sizeof *has_rows);
     int *dest = lad_malloc_array(n, sizeof *dest);
-    int *sc = lad_calloc_array((size_t)size, sizeof *sc), *sd = lad_calloc_array((size_t)size, sizeof *sd);
-    int *rc = lad_calloc_array((size_t)size, sizeof *rc), *rd = lad_calloc_array((size_t)size, sizeof *rd);
+    int64_t *sc = lad_calloc_array((size_t)size, sizeof *sc), *fill = lad_calloc_array((size_t)size, sizeof *fill);
     struct label_rec *sendbuf = lad_malloc_array(n, sizeof *sendbuf);
     *got = NULL;
-    enum lad_status st = (ranges && has_rows && dest && sc && sd && rc && rd && sendbuf)
+    enum lad_status st = (ranges && has_rows && dest && sc && fill && sendbuf)
                              ? LAD_OK
                              : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory routing labels");
     st = lad_status_agree(ctx, st);
-    MPI_Datatype rec_type = MPI_DATATYPE_NULL;
     if (st != LAD_OK)
         goto out;
     MPI_Allgather(mine, 2, MPI_INT64_T, ranges, 2, MPI_INT64_T, ctx->comm);
@@ -166,35 +207,24 @@ static enum lad_status route(struct lad_ctx *ctx, const struct lad_features *f, 
             sc[dest[i]]++;
     }
     for (int r = 1; r < size; r++)
-        sd[r] = sd[r - 1] + sc[r - 1];
-    memcpy(rd, sd, (size_t)size * sizeof *rd); /* as a fill cursor */
+        fill[r] = fill[r - 1] + sc[r - 1];
     for (size_t i = 0; i < n; i++)
         if (dest[i] >= 0)
-            sendbuf[rd[dest[i]]++] = recs[i];
-    MPI_Alltoall(sc, 1, MPI_INT, rc, 1, MPI_INT, ctx->comm);
-    size_t total = 0;
-    for (int r = 0; r < size; r++) {
-        rd[r] = (int)total;
-        total += (size_t)rc[r];
+            sendbuf[fill[dest[i]]++] = recs[i];
+    void *recv = NULL;
+    int64_t total = 0;
+    st = lad_comm_alltoallv_alloc(ctx, sendbuf, sc, sizeof *sendbuf, "routing labels", &recv, NULL, &total);
+    if (st == LAD_OK) {
+        *got = recv;
+        qsort(*got, (size_t)total, sizeof **got, compare_recs);
+        *n_got = (size_t)total;
     }
-    *got = lad_malloc_array(total, sizeof **got);
-    st = lad_status_agree(ctx, *got ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory routing labels"));
-    if (st != LAD_OK)
-        goto out;
-    MPI_Type_contiguous(3, MPI_INT64_T, &rec_type);
-    MPI_Type_commit(&rec_type);
-    MPI_Alltoallv(sendbuf, sc, sd, rec_type, *got, rc, rd, rec_type, ctx->comm);
-    MPI_Type_free(&rec_type);
-    qsort(*got, total, sizeof **got, compare_recs);
-    *n_got = total;
 out:
     free(ranges);
     free(has_rows);
     free(dest);
     free(sc);
-    free(sd);
-    free(rc);
-    free(rd);
+    free(fill);
     free(sendbuf);
     return st;
 }
@@ -218,10 +248,7 @@ enum lad_status lad_labels_load(struct lad_ctx *ctx, const char *path, const str
     st = parse_range(ctx, path, &in, &recs, &n, &lines_local, &bad_local, bad_text, sizeof bad_text);
 
     /* Local line numbers become global: ranks read consecutive byte ranges. */
-    int64_t before = 0;
-    MPI_Exscan(&lines_local, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
-    if (ctx->rank == 0)
-        before = 0;
+    int64_t before = lad_comm_exscan_i64(ctx, lines_local);
     for (size_t i = 0; i < n; i++)
         recs[i].line += before + 1;
     int64_t bad = bad_local >= 0 ? before + bad_local + 1 : INT64_MAX, first_bad;

@@ -9,6 +9,7 @@
  */
 #include "lad_verdict.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,7 @@ enum lad_status lad_verdict_write_csv(struct lad_ctx *ctx, const struct lad_feat
             for (int i = 0; i < total / (int)sizeof(struct verdict_row); i++)
                 write_row(out.fp, f, v, &all[i]);
             if (ferror(out.fp))
-                st = lad_fail(ctx, LAD_ERR_IO, "writing %s failed", path);
+                st = lad_fail(ctx, LAD_ERR_IO, "writing %s failed: %s", path, strerror(errno));
         }
         st = lad_status_agree(ctx, st);
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_log.h"
 #include "lad_mem.h"
@@ -156,8 +157,7 @@ enum lad_status lad_inputs_resolve(struct lad_ctx *ctx, const char *const *paths
     MPI_Bcast(&names_len, 1, MPI_LONG_LONG, 0, ctx->comm);
     long long *sizes = lad_malloc_array((size_t)n, sizeof *sizes);
     char *names = lad_malloc_array((size_t)names_len, 1);
-    st = (sizes && names && names_len < (1LL << 31)) ? LAD_OK
-                                                     : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for input names");
+    st = (sizes && names) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for input names");
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK) {
         if (ctx->rank == 0) {
@@ -169,8 +169,8 @@ enum lad_status lad_inputs_resolve(struct lad_ctx *ctx, const char *const *paths
                 p += len;
             }
         }
-        MPI_Bcast(sizes, n, MPI_LONG_LONG, 0, ctx->comm);
-        MPI_Bcast(names, (int)names_len, MPI_CHAR, 0, ctx->comm);
+        lad_comm_bcast(ctx, sizes, n, MPI_LONG_LONG, 0);
+        lad_comm_bcast(ctx, names, names_len, MPI_CHAR, 0);
         if (ctx->rank != 0) {
             size_t cap = 0;
             const char *p = names;

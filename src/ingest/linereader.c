@@ -10,13 +10,18 @@
  * A partial line at the end of a buffer is carried into the other buffer, where the next read appends
  * to it. A carry longer than max_line is an oversize line: it is counted, its offset remembered, and
  * the rest of it discarded up to its '\n'.
+ *
+ * A rank opens only the files its range touches, one at a time on MPI_COMM_SELF, and closes each when
+ * its segment is done: thousands of input files never hold thousands of descriptors.
  */
 #include "lad_linereader.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_inputs.h"
 #include "lad_log.h"
@@ -29,7 +34,7 @@
 struct lad_linereader {
     struct lad_ctx *ctx;
     const struct lad_inputs *in;
-    MPI_File *fh;
+    MPI_File fh;          /* the current segment's file, or MPI_FILE_NULL */
     struct lad_segment *segs;
     int n_segs;
     int seg;              /* index of the current segment; n_segs when exhausted */
@@ -56,14 +61,6 @@ struct lad_linereader {
     struct lad_linereader_stats stats;
 };
 
-static enum lad_status mpi_io_error(struct lad_ctx *ctx, int rc, const char *what, const char *path)
-{
-    char msg[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    MPI_Error_string(rc, msg, &len);
-    return lad_fail(ctx, LAD_ERR_IO, "%s %s: %s", what, path, msg);
-}
-
 enum lad_status lad_linereader_open(struct lad_ctx *ctx, const struct lad_inputs *in, size_t chunk_bytes,
                                     size_t max_line, struct lad_linereader **out)
 {
@@ -71,13 +68,13 @@ enum lad_status lad_linereader_open(struct lad_ctx *ctx, const struct lad_inputs
     enum lad_status st = LAD_OK;
     struct lad_linereader *r = calloc(1, sizeof *r);
     if (r != NULL) {
-        r->fh = lad_calloc_array((size_t)in->n_files, sizeof *r->fh);
+        r->fh = MPI_FILE_NULL;
         r->segs = lad_calloc_array((size_t)in->n_files, sizeof *r->segs);
         r->cap = chunk_bytes + max_line + 1;
         r->buf[0] = malloc(r->cap);
         r->buf[1] = malloc(r->cap);
     }
-    if (r == NULL || !r->fh || !r->segs || !r->buf[0] || !r->buf[1])
+    if (r == NULL || !r->segs || !r->buf[0] || !r->buf[1])
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for read buffers (2 x %zu bytes)", chunk_bytes + max_line);
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK) {
@@ -89,23 +86,6 @@ enum lad_status lad_linereader_open(struct lad_ctx *ctx, const struct lad_inputs
     r->chunk = chunk_bytes;
     r->max_line = max_line;
     r->stats.oversize_file = -1;
-    for (int f = 0; f < in->n_files; f++)
-        r->fh[f] = MPI_FILE_NULL;
-
-    /* MPI_File_open is collective: every rank opens every file, even those it reads nothing of. */
-    for (int f = 0; f < in->n_files && st == LAD_OK; f++) {
-        int rc = MPI_File_open(ctx->comm, in->files[f].path, MPI_MODE_RDONLY, MPI_INFO_NULL, &r->fh[f]);
-        if (rc != MPI_SUCCESS) {
-            r->fh[f] = MPI_FILE_NULL;
-            st = mpi_io_error(ctx, rc, "cannot open", in->files[f].path);
-        }
-        st = lad_status_agree(ctx, st);
-    }
-    if (st != LAD_OK) {
-        lad_linereader_close(&r);
-        return st;
-    }
-
     MPI_Offset lo, hi;
     lad_partition_range(in->total_bytes, ctx->rank, ctx->size, &lo, &hi);
     r->n_segs = lad_partition_segments(in, lo, hi, r->segs);
@@ -114,9 +94,17 @@ enum lad_status lad_linereader_open(struct lad_ctx *ctx, const struct lad_inputs
     return LAD_OK;
 }
 
-static void start_segment(struct lad_linereader *r)
+/* Opens the current segment's file for this rank alone. */
+static enum lad_status start_segment(struct lad_linereader *r)
 {
     const struct lad_segment *s = &r->segs[r->seg];
+    const char *path = r->in->files[s->file_index].path;
+    errno = 0;
+    int rc = MPI_File_open(MPI_COMM_SELF, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &r->fh);
+    if (rc != MPI_SUCCESS) {
+        r->fh = MPI_FILE_NULL;
+        return lad_comm_io_error(r->ctx, rc, errno, "cannot open", path);
+    }
     r->seg_active = true;
     r->seg_done = false;
     r->len = 0;
@@ -126,6 +114,20 @@ static void start_segment(struct lad_linereader *r)
     r->next_read = s->begin > 0 ? s->begin - 1 : 0;
     r->buf_off = r->next_read;
     r->eof = r->next_read >= r->in->files[s->file_index].size;
+    return LAD_OK;
+}
+
+/* Closes the current segment's file; a read error already recorded wins over a close error. */
+static enum lad_status end_segment(struct lad_linereader *r)
+{
+    if (r->fh == MPI_FILE_NULL)
+        return LAD_OK;
+    errno = 0;
+    int rc = MPI_File_close(&r->fh);
+    r->fh = MPI_FILE_NULL;
+    if (rc != MPI_SUCCESS)
+        return lad_comm_io_error(r->ctx, rc, errno, "cannot close", r->in->files[r->segs[r->seg].file_index].path);
+    return LAD_OK;
 }
 
 static enum lad_status post_read(struct lad_linereader *r)
@@ -133,15 +135,18 @@ static enum lad_status post_read(struct lad_linereader *r)
     const struct lad_segment *s = &r->segs[r->seg];
     MPI_Offset fsize = r->in->files[s->file_index].size;
     MPI_Offset want = s->end > r->next_read ? s->end - r->next_read : TAIL_READ_BYTES;
-    if (want > (MPI_Offset)r->chunk)
-        want = (MPI_Offset)r->chunk;
+    /* One read is at most a chunk and at most what one MPI-IO call may move (an int count). */
+    MPI_Offset most = (MPI_Offset)r->chunk < lad_comm_limits()->io_bytes ? (MPI_Offset)r->chunk
+                                                                           : lad_comm_limits()->io_bytes;
+    if (want > most)
+        want = most;
     if (want > fsize - r->next_read)
         want = fsize - r->next_read;
     r->pending_count = (int)want;
-    int rc = MPI_File_iread_at(r->fh[s->file_index], r->next_read, r->buf[r->cur] + r->len, r->pending_count,
-                               MPI_BYTE, &r->req);
+    errno = 0;
+    int rc = MPI_File_iread_at(r->fh, r->next_read, r->buf[r->cur] + r->len, r->pending_count, MPI_BYTE, &r->req);
     if (rc != MPI_SUCCESS)
-        return mpi_io_error(r->ctx, rc, "cannot read", r->in->files[s->file_index].path);
+        return lad_comm_io_error(r->ctx, rc, errno, "cannot read", r->in->files[s->file_index].path);
     r->pending = true;
     return LAD_OK;
 }
@@ -151,11 +156,13 @@ static enum lad_status wait_read(struct lad_linereader *r)
     const struct lad_segment *s = &r->segs[r->seg];
     MPI_Status status;
     lad_timer_start(r->ctx, LAD_PHASE_READ);
+    errno = 0;
     int rc = MPI_Wait(&r->req, &status);
+    int err = errno;
     lad_timer_stop(r->ctx, LAD_PHASE_READ);
     r->pending = false;
     if (rc != MPI_SUCCESS)
-        return mpi_io_error(r->ctx, rc, "cannot read", r->in->files[s->file_index].path);
+        return lad_comm_io_error(r->ctx, rc, err, "cannot read", r->in->files[s->file_index].path);
     int got = 0;
     MPI_Get_count(&status, MPI_BYTE, &got);
     if (got != r->pending_count)
@@ -200,14 +207,21 @@ enum lad_status lad_linereader_next(struct lad_linereader *r, struct lad_chunk *
     *done = false;
     for (;;) {
         if (!r->seg_active || r->seg_done) {
-            if (r->seg_active)
+            if (r->seg_active) {
+                enum lad_status st = end_segment(r);
                 r->seg++;
+                r->seg_active = false;
+                if (st != LAD_OK)
+                    return st;
+            }
             if (r->seg >= r->n_segs) {
                 *done = true;
                 r->remaining = 0;
                 return LAD_OK;
             }
-            start_segment(r);
+            enum lad_status st = start_segment(r);
+            if (st != LAD_OK)
+                return st;
             if (r->eof) { /* an empty file */
                 r->seg_done = true;
                 continue;
@@ -257,7 +271,10 @@ enum lad_status lad_linereader_next(struct lad_linereader *r, struct lad_chunk *
         } else {
             const char *last = find_last_newline(b + p, b + r->len);
             out_end = last ? (size_t)(last - b) + 1 : p;
-            if (r->len - out_end > r->max_line) {
+            /* The carry is the start of a line; a '\r' at its end may be the line's CR, which does not
+             * count against max_line (the '\n' has not been read yet). */
+            size_t carry = r->len - out_end;
+            if (carry > r->max_line && !(carry == r->max_line + 1 && b[r->len - 1] == '\r')) {
                 /* An oversize line: remember where it was, drop what we have of it, skip the rest. */
                 r->stats.oversize_lines++;
                 if (r->stats.oversize_file < 0) {
@@ -323,11 +340,8 @@ void lad_linereader_close(struct lad_linereader **rp)
         MPI_Status status;
         MPI_Wait(&r->req, &status);
     }
-    if (r->fh != NULL && r->in != NULL)
-        for (int f = 0; f < r->in->n_files; f++)
-            if (r->fh[f] != MPI_FILE_NULL)
-                MPI_File_close(&r->fh[f]);
-    lad_free(&r->fh);
+    if (r->fh != MPI_FILE_NULL)
+        MPI_File_close(&r->fh);
     lad_free(&r->segs);
     lad_free(&r->buf[0]);
     lad_free(&r->buf[1]);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_exactsum.h"
 #include "lad_features.h"
@@ -209,12 +210,12 @@ static bool newton_step(int p, const double *h, const double *g, double *work, d
 static enum lad_status align_to_chunks(struct lad_ctx *ctx, int p, double **packed, int64_t *rows)
 {
     const int w = p + 1, size = ctx->size;
+    const size_t row_bytes = (size_t)w * sizeof(double);
     enum lad_status st = LAD_OK;
     int64_t *starts = lad_malloc_array((size_t)size + 1, sizeof *starts);
-    int *scount = lad_calloc_array((size_t)size, sizeof *scount), *sdispl = lad_calloc_array((size_t)size, sizeof *sdispl);
-    int *rcount = lad_calloc_array((size_t)size, sizeof *rcount), *rdispl = lad_calloc_array((size_t)size, sizeof *rdispl);
+    int64_t *scount = lad_calloc_array((size_t)size, sizeof *scount), *rcount = lad_calloc_array((size_t)size, sizeof *rcount);
     double *out = NULL;
-    if (!starts || !scount || !sdispl || !rcount || !rdispl)
+    if (!starts || !scount || !rcount)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK && MPI_Allgather(rows, 1, MPI_INT64_T, starts + 1, 1, MPI_INT64_T, ctx->comm) != MPI_SUCCESS)
@@ -225,7 +226,8 @@ static enum lad_status align_to_chunks(struct lad_ctx *ctx, int p, double **pack
     starts[0] = 0;
     for (int r = 0; r < size; r++)
         starts[r + 1] += starts[r];
-    /* Rows of this rank before its first chunk start go to the owners of their chunks. */
+    /* Rows of this rank before its first chunk start go to the owners of their chunks. Counts are
+     * rows: the exchange moves whole rows of w doubles. */
     const int64_t begin = starts[ctx->rank], end = starts[ctx->rank + 1];
     int64_t first_own = (begin + CHUNK_ROWS - 1) / CHUNK_ROWS * CHUNK_ROWS;
     first_own = first_own < end ? first_own : end;
@@ -233,32 +235,25 @@ static enum lad_status align_to_chunks(struct lad_ctx *ctx, int p, double **pack
         const int64_t chunk_start = g / CHUNK_ROWS * CHUNK_ROWS;
         while (!(starts[owner] <= chunk_start && chunk_start < starts[owner + 1]))
             owner++;
-        scount[owner] += w;
+        scount[owner]++;
     }
     /* Rows of later ranks that belong to this rank's last chunk come here. */
     for (int r = ctx->rank + 1; r < size && first_own < end; r++) {
         const int64_t last_chunk_end = (end - 1) / CHUNK_ROWS * CHUNK_ROWS + CHUNK_ROWS;
         int64_t lo = starts[r], hi = starts[r + 1] < last_chunk_end ? starts[r + 1] : last_chunk_end;
         if (hi > lo)
-            rcount[r] = (int)((hi - lo) * w);
+            rcount[r] = hi - lo;
     }
     int64_t kept = end - first_own, received = 0;
-    for (int r = 0; r < size; r++) {
-        sdispl[r] = r == 0 ? 0 : sdispl[r - 1] + scount[r - 1];
-        received += rcount[r] / w;
-    }
-    out = lad_malloc_array((size_t)(kept + received > 0 ? kept + received : 1) * (size_t)w, sizeof *out);
+    for (int r = 0; r < size; r++)
+        received += rcount[r];
+    out = lad_malloc_array((size_t)(kept + received > 0 ? kept + received : 1), row_bytes);
     st = lad_status_agree(ctx, out ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for labelled rows"));
     if (st != LAD_OK)
         goto out;
-    memcpy(out, *packed + (first_own - begin) * w, (size_t)kept * (size_t)w * sizeof *out);
-    for (int r = 0, at = (int)(kept * w); r < size; r++) {
-        rdispl[r] = at;
-        at += rcount[r];
-    }
-    if (MPI_Alltoallv(*packed, scount, sdispl, MPI_DOUBLE, out, rcount, rdispl, MPI_DOUBLE, ctx->comm) != MPI_SUCCESS)
-        st = lad_fail(ctx, LAD_ERR_MPI, "aligning labelled rows (MPI_Alltoallv) failed");
-    st = lad_status_agree(ctx, st);
+    memcpy(out, *packed + (first_own - begin) * w, (size_t)kept * row_bytes);
+    /* What arrives follows the kept rows, in rank order: global order again. */
+    st = lad_comm_alltoallv(ctx, *packed, scount, out + kept * w, rcount, row_bytes, "aligning labelled rows");
     if (st == LAD_OK) {
         free(*packed);
         *packed = out;
@@ -268,9 +263,7 @@ static enum lad_status align_to_chunks(struct lad_ctx *ctx, int p, double **pack
 out:
     lad_free(&starts);
     lad_free(&scount);
-    lad_free(&sdispl);
     lad_free(&rcount);
-    lad_free(&rdispl);
     lad_free(&out);
     return st;
 }

@@ -8,7 +8,9 @@
  *   children sends further new tokens to <*> (Drain.py's exact counting, <*> included). At the leaf
  *   the cluster with the highest similarity (equal non-<*> template tokens / length) wins, ties going
  *   to the one with more <*>, then to the older one; it is taken when similarity >= st, and then every
- *   template token that differs from the message becomes <*>.
+ *   template token that differs from the message becomes <*>. A token that is a variable as a whole
+ *   ("<*>", and with the punctuation that masking keeps, "(<*>),", "/<*>"; lad_mask.h) is the <*> it
+ *   stands for: it goes down the <*> child and never counts as an equal token.
  *
  * One deliberate difference: Drain.py attaches a new cluster to a leaf only when the sequence has at
  * least depth-2 tokens, so shorter sequences never match anything and every line of them becomes a
@@ -26,6 +28,7 @@
 
 #include "lad_ctx.h"
 #include "lad_hash.h"
+#include "lad_mask.h"
 #include "lad_mem.h"
 
 #define WILD 0 /* token id of "<*>" */
@@ -59,7 +62,8 @@ struct lad_drain {
         size_t arena_len, arena_cap;
         size_t *off;
         uint32_t *len;
-        bool *digit;
+        bool *digit;    /* holds a digit: Drain.py sends it down the <*> child */
+        bool *variable; /* a variable as a whole ("<*>", "(<*>),"): never an equal constant */
         int32_t n;
         size_t cap;
         int32_t *slots; /* id + 1 */
@@ -123,7 +127,7 @@ static int32_t intern(struct strtab *t, const char *s, size_t n)
         return -1;
     if ((size_t)t->n >= t->cap) {
         size_t cap = t->cap;
-        void *a = t->off, *b = t->len, *c = t->digit;
+        void *a = t->off, *b = t->len, *c = t->digit, *v = t->variable;
         bool ok = lad_grow(&a, &cap, (size_t)t->n + 1, sizeof *t->off);
         t->off = a;
         cap = t->cap;
@@ -132,6 +136,9 @@ static int32_t intern(struct strtab *t, const char *s, size_t n)
         cap = t->cap;
         ok = ok && lad_grow(&c, &cap, (size_t)t->n + 1, sizeof *t->digit);
         t->digit = c;
+        cap = t->cap;
+        ok = ok && lad_grow(&v, &cap, (size_t)t->n + 1, sizeof *t->variable);
+        t->variable = v;
         if (!ok)
             return -1;
         t->cap = cap;
@@ -146,6 +153,7 @@ static int32_t intern(struct strtab *t, const char *s, size_t n)
     t->off[id] = t->arena_len;
     t->len[id] = (uint32_t)n;
     t->digit[id] = has_digit(s, n);
+    t->variable[id] = lad_mask_token_is_variable(s, n);
     t->arena_len += n + 1;
     t->slots[i] = id + 1;
     if ((size_t)t->n * 2 > t->n_slots && !strtab_rehash(t))
@@ -159,10 +167,18 @@ static void strtab_free(struct strtab *t)
     lad_free(&t->off);
     lad_free(&t->len);
     lad_free(&t->digit);
+    lad_free(&t->variable);
     lad_free(&t->slots);
 }
 
 /* ---- tree ---- */
+
+/* The edge label of a token: a variable token ("<*>", "(<*>),") goes down the <*> child, as the
+ * plain <*> it stands for does in Drain.py. */
+static int32_t label(const struct lad_drain *d, int32_t tok)
+{
+    return d->tok.variable[tok] ? WILD : tok;
+}
 
 static int32_t new_node(struct lad_drain *d)
 {
@@ -231,11 +247,11 @@ static int32_t add_child(struct lad_drain *d, int32_t parent, int32_t label)
 /* ---- clusters ---- */
 
 /* Equal non-<*> tokens and <*> count of template c against the sequence (Drain.py's seqDist). */
-static double similarity(const struct cluster *c, const int32_t *seq, int32_t *n_wild)
+static double similarity(const struct lad_drain *d, const struct cluster *c, const int32_t *seq, int32_t *n_wild)
 {
     int32_t same = 0;
     for (int32_t i = 0; i < c->n_tokens; i++)
-        same += c->tokens[i] != WILD && c->tokens[i] == seq[i];
+        same += !d->tok.variable[c->tokens[i]] && c->tokens[i] == seq[i];
     *n_wild = c->n_wild;
     /* The empty sequence has one cluster at most, and it matches itself. */
     return c->n_tokens ? (double)same / (double)c->n_tokens : 1.0;
@@ -269,7 +285,7 @@ static int32_t tree_search(const struct lad_drain *d, const int32_t *seq, int32_
         return -1;
     int32_t layers = n < d->token_layers ? n : d->token_layers;
     for (int32_t i = 0; i < layers; i++) {
-        int32_t next = child(d, node, seq[i]);
+        int32_t next = child(d, node, label(d, seq[i]));
         if (next < 0)
             next = child(d, node, WILD);
         if (next < 0)
@@ -281,7 +297,7 @@ static int32_t tree_search(const struct lad_drain *d, const int32_t *seq, int32_
     double best_sim = -1;
     for (int32_t k = 0; k < leaf->n_clusters; k++) {
         int32_t wild;
-        double sim = similarity(&d->clusters[leaf->clusters[k]], seq, &wild);
+        double sim = similarity(d, &d->clusters[leaf->clusters[k]], seq, &wild);
         if (sim > best_sim || (sim == best_sim && wild > best_wild)) {
             best_sim = sim;
             best_wild = wild;
@@ -301,7 +317,7 @@ static bool tree_insert(struct lad_drain *d, int32_t cid)
         return false;
     int32_t layers = n < d->token_layers ? n : d->token_layers;
     for (int32_t i = 0; i < layers; i++) {
-        int32_t tok = c->tokens[i], next = child(d, node, tok);
+        int32_t tok = label(d, c->tokens[i]), next = child(d, node, tok);
         if (next < 0) {
             int32_t wild = child(d, node, WILD), nc = d->nodes[node].n_children;
             if (d->tok.digit[tok])
@@ -343,7 +359,7 @@ static int32_t new_cluster(struct lad_drain *d, const int32_t *seq, int32_t n)
     memcpy(c->tokens, seq, (size_t)n * sizeof *seq);
     c->n_tokens = n;
     for (int32_t i = 0; i < n; i++)
-        c->n_wild += seq[i] == WILD;
+        c->n_wild += d->tok.variable[seq[i]];
     if (!rebuild_text(d, c)) {
         lad_free(&c->tokens);
         return -1;
@@ -431,8 +447,8 @@ int32_t lad_drain_add(struct lad_drain *d, const char *key, size_t len)
     bool changed = false;
     for (int32_t i = 0; i < n; i++)
         if (c->tokens[i] != d->seq[i] && c->tokens[i] != WILD) {
+            c->n_wild += !d->tok.variable[c->tokens[i]];
             c->tokens[i] = WILD;
-            c->n_wild++;
             changed = true;
         }
     if (changed && !rebuild_text(d, c))

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_mem.h"
 
@@ -92,7 +93,7 @@ enum lad_status lad_events_bcast(struct lad_ctx *ctx, struct lad_events *ev, int
         lad_buf_free(&packed);
         return st;
     }
-    MPI_Bcast(packed.data, (int)len, MPI_CHAR, root, ctx->comm);
+    lad_comm_bcast(ctx, packed.data, len, MPI_CHAR, root);
     int64_t *lines = lad_calloc_array((size_t)n, sizeof *lines);
     if (ctx->rank == root && lines && n > 0)
         memcpy(lines, ev->lines, (size_t)n * sizeof *lines);

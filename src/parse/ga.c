@@ -1,6 +1,8 @@
-/* ga.c - grouping accuracy: one pass to size groups and events, one to find pure groups. */
+/* ga.c - grouping accuracy: one pass to size groups and events, one to find pure groups; and parsing
+ * accuracy: template strings compared after the DS rule. */
 #include "lad_ga.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,4 +84,54 @@ enum lad_status lad_ga_labels(struct lad_ctx *ctx, const char *const *names, int
     }
     free(slots);
     return LAD_OK;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* The next byte of a template under the DS rule at *p: a whitespace run is one ' ', none at the ends
+ * (then '\0' at the end). */
+static char ds_next(const char **p)
+{
+    const char *s = *p;
+    if (is_space(*s)) {
+        while (is_space(*s))
+            s++;
+        if (*s == '\0') {
+            *p = s;
+            return '\0';
+        }
+        *p = s;
+        return ' ';
+    }
+    if (*s != '\0')
+        *p = s + 1;
+    return *s;
+}
+
+bool lad_pa_same_template(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return false;
+    while (is_space(*a))
+        a++;
+    while (is_space(*b))
+        b++;
+    for (;;) {
+        char x = ds_next(&a), y = ds_next(&b);
+        if (x != y)
+            return false;
+        if (x == '\0')
+            return true;
+    }
+}
+
+int64_t lad_pa_count(const char *const *truth, const char *const *parsed, const int32_t *truth_label, int64_t n)
+{
+    int64_t same = 0;
+    for (int64_t i = 0; i < n; i++)
+        same += truth_label[i] >= 0 && lad_pa_same_template(truth[i], parsed[i]);
+    return same;
 }

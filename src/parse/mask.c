@@ -8,20 +8,13 @@
  *      the preset's and the user's, in order. JIT-compiled; one match data per pattern in each
  *      thread's work area. Non-UTF mode with UCP, so bytes >= 0x80 are Latin-1 characters, as
  *      logparser sees them after reading the log as ISO-8859-1.
- *   2. the built-in scanner over each whitespace-separated token. It looks at maximal runs of ASCII
- *      letters and digits ('_' and punctuation separate runs) that start at a boundary, so a digit
- *      inside a name ("eth0", "R02") is kept, while "part-00590", "uid=10037," and
- *      "appattempt_1445_0020" keep only their literal parts. A run is a number when it is digits
- *      (with a sign at a boundary, ".digits" groups, and a letters-only unit such as "ms" or "KB"),
- *      hex when it is "0x..." or a run of at least 4 hex digits mixing digits and letters, an IPv4
- *      address with an optional :port when it is four dotted groups of 1-3 digits, a path when a
- *      '/' at a boundary starts a stretch holding at least two '/', and a block id when it is
- *      blk_ with a (signed) number.
+ *   2. the built-in scanner over each whitespace-separated token (masktoken.c says what it masks).
+ *      A size unit written as a word after a number is part of it ("18.4 KB" is one variable).
  *
- * Two rules keep Drain's similarity meaningful, since it counts only equal non-<*> tokens: a token
- * left without any letter outside its <*> ("<*>_<*>", "(<*>)", "/<*>") becomes one <*>, so it is not
- * counted as an equal constant; and with LAD_MASK_RUNS consecutive <*> tokens become one, so a list
- * of any length ("delete blk_1 blk_2 ...") gives one key length.
+ * Punctuation outside a variable stays ("size <*>, free <*>)"), as in loghub's templates; tokens that
+ * are variables as a whole ("<*>,", "(<*>)") are told apart from constants by
+ * lad_mask_token_is_variable, which Drain uses too. With LAD_MASK_RUNS consecutive variable tokens
+ * become one, so a list of any length ("delete blk_1 blk_2 ...") gives one key length.
  */
 #include "lad_mask.h"
 
@@ -34,6 +27,7 @@
 
 #include "lad_ctx.h"
 #include "lad_mem.h"
+#include "mask_internal.h"
 
 #define WILD "<*>"
 
@@ -221,200 +215,34 @@ static bool reserve(struct lad_mask_work *w, size_t n)
     return true;
 }
 
-/* ---- pass 2: the built-in scanner ---- */
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_alnum(char c)
-{
-    return is_digit(c) || is_alpha(c);
-}
-
-static bool is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+/* ---- pass 2: the built-in scanner (masktoken.c), token by token ---- */
 
 static bool is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    return (lad__mask_class[(unsigned char)c] & LAD__MASK_SPACE) != 0;
 }
 
-/* Length of an IPv4 address (with :port) at s[i], or 0. */
-static size_t ip_len(const char *s, size_t n, size_t i)
+/* Offset of the first <*> in t[0, n) (n if none), and the end of the last one (0 if none). */
+static size_t first_wild(const char *t, size_t n)
 {
-    size_t j = i;
-    for (int g = 0; g < 4; g++) {
-        size_t d = 0;
-        while (j < n && is_digit(s[j]) && d < 4)
-            j++, d++;
-        if (d == 0 || d > 3)
-            return 0;
-        if (g < 3) {
-            if (j >= n || s[j] != '.')
-                return 0;
-            j++;
-        }
-    }
-    if (j < n && (is_alnum(s[j]) || (s[j] == '.' && j + 1 < n && is_digit(s[j + 1]))))
-        return 0;
-    if (j + 1 < n && s[j] == ':' && is_digit(s[j + 1])) {
-        size_t k = j + 1;
-        while (k < n && is_digit(s[k]))
-            k++;
-        if (k == n || !is_alnum(s[k]))
-            j = k;
-    }
-    return j - i;
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (memcmp(t + i, WILD, 3) == 0)
+            return i;
+    return n;
 }
 
-/* Characters that end a path: closing brackets, separators and quotes (and NUL, as strchr had it). */
-static bool ends_path(char c)
+static size_t last_wild_end(const char *t, size_t n)
 {
-    switch (c) {
-    case ')': case ']': case '}': case ',': case ';': case '"': case '\'': case '\0':
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Length of a path starting with the '/' at s[i], or 0 when the stretch has fewer than two '/'. */
-static size_t path_len(const char *s, size_t n, size_t i)
-{
-    size_t j = i, slashes = 0;
-    while (j < n && !ends_path(s[j]))
-        slashes += s[j++] == '/';
-    while (j > i && (s[j - 1] == '.' || s[j - 1] == ':'))
-        j--;
-    return slashes >= 2 && j - i > 2 ? j - i : 0;
-}
-
-/* Length of the variable (number, hex, block id) starting at the boundary s[i], or 0. */
-static size_t run_len(const char *s, size_t n, size_t i, unsigned kinds)
-{
-    size_t j = i;
-    if ((kinds & LAD_MASK_HEX) && j + 2 < n && s[j] == '0' && (s[j + 1] == 'x' || s[j + 1] == 'X') &&
-        is_hex(s[j + 2])) {
-        j += 2;
-        while (j < n && is_hex(s[j]))
-            j++;
-        return j - i;
-    }
-    if ((kinds & LAD_MASK_BLOCK) && n - j > 4 && memcmp(s + j, "blk_", 4) == 0) {
-        size_t k = j + 4 + (s[j + 4] == '-');
-        size_t d = k;
-        while (d < n && is_digit(s[d]))
-            d++;
-        if (d > k && (d == n || !is_alnum(s[d])))
-            return d - i;
-    }
-    /* the whole alphanumeric run, classified */
-    size_t end = j, digits = 0, hexletters = 0, others = 0, lead = 0;
-    bool letters_seen = false, digit_after_letter = false;
-    if (end < n && (s[end] == '-' || s[end] == '+') && end + 1 < n && is_digit(s[end + 1]))
-        end++; /* a sign at a boundary belongs to the number */
-    size_t run_start = end;
-    while (end < n && is_alnum(s[end])) {
-        if (is_digit(s[end])) {
-            digits++;
-            if (letters_seen)
-                digit_after_letter = true;
-            else
-                lead++;
-        } else {
-            letters_seen = true;
-            if (is_hex(s[end]))
-                hexletters++;
-            else
-                others++;
-        }
-        end++;
-    }
-    if (end == run_start)
-        return 0;
-    if ((kinds & LAD_MASK_NUMBER) && lead > 0 && !letters_seen) {
-        /* digits, with ".digits" groups (decimals, versions) and a letters-only unit at the end */
-        while (end + 1 < n && s[end] == '.' && is_digit(s[end + 1])) {
-            size_t k = end + 1;
-            while (k < n && is_digit(s[k]))
-                k++;
-            if (k < n && is_alpha(s[k])) {
-                size_t u = k;
-                while (u < n && is_alpha(s[u]))
-                    u++;
-                if (u < n && is_digit(s[u]))
-                    break;
-                k = u;
-            }
-            end = k;
-        }
-        return end - i;
-    }
-    if ((kinds & LAD_MASK_NUMBER) && lead > 0 && !digit_after_letter)
-        return end - i; /* number with a unit: 10ms, 5KB */
-    if ((kinds & LAD_MASK_HEX) && others == 0 && digits > 0 && hexletters > 0 && end - run_start >= 4 &&
-        run_start == j)
-        return end - i;
+    for (size_t i = n; i >= 3; i--)
+        if (memcmp(t + i - 3, WILD, 3) == 0)
+            return i;
     return 0;
 }
 
-/* Masks one token s[0, n) into out (room for 3n bytes: a variable is at least one byte); returns the
- * bytes written. */
-static size_t scan_token(const char *s, size_t n, unsigned kinds, char *out)
+/* Whether the punctuation t[0, end) after a variable separates items of a list: none, ',' or ';'. */
+static bool lists(const char *t, const char *end)
 {
-    size_t w = 0, i = 0;
-    while (i < n) {
-        bool boundary = i == 0 || !is_alnum(s[i - 1]);
-        size_t len = 0;
-        if (n - i >= 3 && memcmp(s + i, WILD, 3) == 0) {
-            memcpy(out + w, WILD, 3);
-            w += 3;
-            i += 3;
-            continue;
-        }
-        if (boundary && s[i] == '/' && (kinds & LAD_MASK_PATH) && (i == 0 || s[i - 1] != '.'))
-            len = path_len(s, n, i);
-        if (len == 0 && boundary && (kinds & LAD_MASK_IP) && is_digit(s[i]) && (i == 0 || s[i - 1] != '.'))
-            len = ip_len(s, n, i);
-        if (len == 0 && boundary && (is_alnum(s[i]) || s[i] == '-' || s[i] == '+'))
-            len = run_len(s, n, i, kinds);
-        if (len > 0) {
-            memcpy(out + w, WILD, 3);
-            w += 3;
-            i += len;
-        } else if (is_alnum(s[i])) {
-            /* a literal run: copied whole, so no later position inside it counts as a boundary */
-            while (i < n && is_alnum(s[i]))
-                out[w++] = s[i++];
-        } else {
-            out[w++] = s[i++];
-        }
-    }
-    /* A token left with no letter outside its <*> is a variable as a whole ("<*>_<*>", "(<*>)", "<*>:"):
-     * made one <*>, it no longer counts as an equal constant in Drain's similarity. */
-    bool masked = false, letters = false;
-    for (size_t k = 0; k < w; k++) {
-        if (w - k >= 3 && memcmp(out + k, WILD, 3) == 0) {
-            masked = true;
-            k += 2;
-        } else if (is_alpha(out[k])) {
-            letters = true;
-        }
-    }
-    if (masked && !letters && w != 3) {
-        memcpy(out, WILD, 3);
-        w = 3;
-    }
-    return w;
+    return t == end || (end - t == 1 && (*t == ',' || *t == ';'));
 }
 
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
@@ -439,7 +267,8 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
      * cap is masked into the scratch buffer first (only patterns that re-match earlier <*> can make
      * the key longer than 3n). */
     bool scan = (m->builtin & ~(unsigned)LAD_MASK_RUNS) != 0;
-    size_t len = 0;
+    size_t len = 0, prev = 0; /* prev: where the last token of the key starts */
+    bool prev_variable = false;
     for (size_t i = 0; i < n;) {
         while (i < n && is_space(s[i]))
             i++;
@@ -448,34 +277,58 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
         size_t b = i;
         while (i < n && !is_space(s[i]))
             i++;
+        /* A size unit after a number is part of it ("18.4 KB)" -> "<*>)"): only its punctuation stays. */
+        if ((m->builtin & LAD_MASK_NUMBER) && i - b <= 5 && len - prev >= 3 && lad__mask_size_unit(s + b, i - b) &&
+            memcmp(out + len - 3, WILD, 3) == 0) {
+            size_t unit = i - b;
+            while (unit > 0 && !is_space(s[b]) && ((s[b] >= 'A' && s[b] <= 'Z') || (s[b] >= 'a' && s[b] <= 'z')))
+                b++, unit--;
+            size_t room = cap - len;
+            memcpy(out + len, s + b, unit < room ? unit : room);
+            len += unit < room ? unit : room;
+            continue;
+        }
         size_t start = len;
         if (len > 0) {
             if (len == cap)
                 break;
             out[len++] = ' ';
         }
+        size_t tok = len;
+        bool variable = false;
         if (scan && len + 3 * (i - b) > cap) {
             char *tmp = malloc(3 * (i - b));
             if (tmp == NULL)
                 return SIZE_MAX;
-            size_t t = scan_token(s + b, i - b, m->builtin, tmp);
+            size_t t = lad__mask_token(s + b, i - b, m->builtin, tmp, &variable);
             t = t < cap - len ? t : cap - len;
             memcpy(out + len, tmp, t);
             free(tmp);
             len += t;
+            variable = lad_mask_token_is_variable(out + tok, len - tok); /* it may have been cut */
         } else if (scan) {
-            len += scan_token(s + b, i - b, m->builtin, out + len);
-        } else if (len + (i - b) > cap) {
-            memcpy(out + len, s + b, cap - len);
-            len = cap;
+            len += lad__mask_token(s + b, i - b, m->builtin, out + len, &variable);
         } else {
-            memcpy(out + len, s + b, i - b);
-            len += i - b;
+            size_t t = len + (i - b) > cap ? cap - len : i - b;
+            memcpy(out + len, s + b, t);
+            len += t;
+            variable = lad_mask_token_is_variable(out + tok, t);
         }
-        /* A token that is only <*> right after another such token adds nothing: drop it. */
-        if ((m->builtin & LAD_MASK_RUNS) && start >= 3 && len - start == 4 && memcmp(out + start, " " WILD, 4) == 0 &&
-            memcmp(out + start - 3, WILD, 3) == 0 && (start == 3 || out[start - 4] == ' '))
-            len = start;
+        /* A variable token right after another, with at most a list separator between them, is the
+         * same variable (a list of any length): the two become one <*>, with the punctuation before the
+         * first and after the last ("(<*>)", "[<*>]"). Other punctuation between them stays
+         * ("(TID <*>). <*> bytes"). */
+        if ((m->builtin & LAD_MASK_RUNS) && start > 0 && variable && prev_variable &&
+            first_wild(out + tok, len - tok) == 0 &&
+            lists(out + prev + last_wild_end(out + prev, start - prev), out + start)) {
+            size_t keep = prev + first_wild(out + prev, start - prev) + 3;
+            size_t tail = tok + last_wild_end(out + tok, len - tok);
+            memmove(out + keep, out + tail, len - tail);
+            len = keep + (len - tail);
+        } else {
+            prev = tok;
+            prev_variable = variable;
+        }
     }
     return len;
 }

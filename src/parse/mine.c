@@ -2,16 +2,19 @@
  * mine.c - template mining over the distinct keys of all ranks.
  *
  *   route     each key goes to the owner of its token count (Drain never compares sequences of
- *             different lengths, so owners never need each other's keys): one MPI_Alltoallv of
+ *             different lengths, so owners never need each other's keys): one all-to-all exchange of
  *             packed records (first_pos, lines, length, text)
  *   dedupe    the owner interns what it receives: a key seen by several ranks keeps its smallest
  *             first_pos and the sum of its lines
  *   drain     the owner adds its keys to one Drain tree in order of first_pos, i.e. in the order a
  *             sequential Drain would first meet them in the log
- *   number    clusters (first_pos of their first key, lines, template) are gathered on rank 0, which
- *             numbers them M1, M2, ... by first_pos, scatters the numbers back to the owners and
- *             broadcasts the event table
- *   reply     owners answer every record they received with its event number (MPI_Alltoallv of
+ *   split     the owner splits Drain's clusters on positions that hold a few constant words
+ *             (lad_refine_split), over the same keys in the same order
+ *   number    groups (first_pos of their first key, lines, template and skeleton flags) are gathered
+ *             on rank 0, which merges groups with equal constant skeletons into one event
+ *             (lad_refine_merge), numbers the events M1, M2, ... by first_pos, scatters the numbers
+ *             back to the owners and broadcasts the event table
+ *   reply     owners answer every record they received with its event number (an exchange of
  *             int32, in the order of the records), and each rank fills keys->event
  *
  * Nothing here depends on which rank or thread saw a key first, only on the global byte offset of
@@ -23,12 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_hash.h"
 #include "lad_keytab.h"
 #include "lad_log.h"
 #include "lad_mem.h"
+#include "lad_refine.h"
 
 #define REC_HEADER (2 * sizeof(int64_t) + sizeof(uint32_t))
 
@@ -76,11 +81,16 @@ static int32_t token_count(const char *s, size_t n)
     return c;
 }
 
-static void put_record(char *p, int64_t first_pos, int64_t lines, const char *text, uint32_t len)
+static void put_header(char *p, int64_t first_pos, int64_t lines, uint32_t len)
 {
     memcpy(p, &first_pos, sizeof first_pos);
     memcpy(p + 8, &lines, sizeof lines);
     memcpy(p + 16, &len, sizeof len);
+}
+
+static void put_record(char *p, int64_t first_pos, int64_t lines, const char *text, uint32_t len)
+{
+    put_header(p, first_pos, lines, len);
     memcpy(p + REC_HEADER, text, len);
 }
 
@@ -96,15 +106,16 @@ static const char *get_record(const char *p, int64_t *first_pos, int64_t *lines,
 struct mine {
     struct lad_keytab owned;  /* keys this rank owns, deduplicated */
     int32_t *recv_key;        /* received record i -> owned key id */
-    int *recv_records;        /* records received from each rank */
+    int64_t *recv_records;    /* records received from each rank */
     int32_t n_recv;
     int32_t *send_order;      /* send position j -> local key id */
-    int *send_records;        /* records sent to each rank */
-    int32_t *key_cluster;     /* owned key -> local cluster */
+    int64_t *send_records;    /* records sent to each rank */
+    int32_t *key_cluster;     /* owned key -> local cluster (a group of the split) */
     int64_t *cl_first, *cl_lines;
     int32_t n_clusters;
     int32_t *cl_global;       /* local cluster -> global event index */
     struct lad_drain *drain;
+    struct lad_refine refine; /* the local clusters: Drain's, split */
 };
 
 static void mine_free(struct mine *m)
@@ -119,50 +130,44 @@ static void mine_free(struct mine *m)
     lad_free(&m->cl_lines);
     lad_free(&m->cl_global);
     lad_drain_free(&m->drain);
+    lad_refine_free(&m->refine);
 }
 
 /* Route every local key to its owner; the owner interns what it gets. */
 static enum lad_status route_keys(struct lad_ctx *ctx, const struct lad_keytab *keys, struct mine *m)
 {
     int size = ctx->size;
-    struct xfer x = {0};
     int *owner = lad_malloc_array((size_t)keys->n, sizeof *owner);
-    size_t *bytes = lad_calloc_array((size_t)size, sizeof *bytes);
+    int64_t *bytes = lad_calloc_array((size_t)size, sizeof *bytes);
+    size_t *cursor = lad_calloc_array((size_t)size, sizeof *cursor);
     char *sbuf = NULL, *rbuf = NULL;
     m->send_order = lad_malloc_array((size_t)keys->n, sizeof *m->send_order);
     m->send_records = lad_calloc_array((size_t)size, sizeof *m->send_records);
     m->recv_records = lad_calloc_array((size_t)size, sizeof *m->recv_records);
     enum lad_status st = LAD_OK;
-    if (!xfer_init(&x, size) || !owner || !bytes || !m->send_order || !m->send_records || !m->recv_records)
+    if (!owner || !bytes || !cursor || !m->send_order || !m->send_records || !m->recv_records)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory routing %d keys for mining", keys->n);
     for (int32_t k = 0; st == LAD_OK && k < keys->n; k++) {
         int32_t nt = token_count(lad_keytab_text(keys, k), keys->text_len[k]);
         owner[k] = (int)(lad_hash_u64((uint64_t)nt) % (uint64_t)size);
-        bytes[owner[k]] += REC_HEADER + keys->text_len[k];
+        bytes[owner[k]] += (int64_t)(REC_HEADER + keys->text_len[k]);
         m->send_records[owner[k]]++;
     }
+    size_t stotal = 0;
     for (int r = 0; st == LAD_OK && r < size; r++) {
-        if (bytes[r] > (size_t)2147483647)
-            st = lad_fail(ctx, LAD_ERR_INPUT, "too many distinct message keys for one mining exchange (%zu bytes "
-                                              "to rank %d): use more ranks or stronger --mask patterns", bytes[r], r);
-        else
-            x.scount[r] = (int)bytes[r];
+        cursor[r] = stotal;
+        stotal += (size_t)bytes[r];
     }
-    size_t stotal = 0, rtotal = 0;
-    if (st == LAD_OK && !displs(x.scount, x.sdispl, size, &stotal))
-        st = lad_fail(ctx, LAD_ERR_INPUT, "too many distinct message keys on one rank for mining (%d)", keys->n);
     if (st == LAD_OK && (sbuf = lad_malloc_array(stotal, 1)) == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory packing keys for mining");
     if (st == LAD_OK) {
         /* Pack by owner; the send order is remembered to map replies back to keys. */
-        size_t *cursor = bytes;
         int32_t *rec_cursor = lad_calloc_array((size_t)size, sizeof *rec_cursor);
         if (rec_cursor == NULL)
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory packing keys for mining");
         for (int r = 0, rec = 0; rec_cursor && r < size; r++) {
-            cursor[r] = (size_t)x.sdispl[r];
             rec_cursor[r] = rec;
-            rec += m->send_records[r];
+            rec += (int)m->send_records[r];
         }
         for (int32_t k = 0; rec_cursor && k < keys->n; k++) {
             int r = owner[k];
@@ -174,18 +179,13 @@ static enum lad_status route_keys(struct lad_ctx *ctx, const struct lad_keytab *
         free(rec_cursor);
     }
     st = lad_status_agree(ctx, st);
+    void *got = NULL;
+    int64_t rtotal = 0;
     if (st == LAD_OK) {
-        MPI_Alltoall(m->send_records, 1, MPI_INT, m->recv_records, 1, MPI_INT, ctx->comm);
-        MPI_Alltoall(x.scount, 1, MPI_INT, x.rcount, 1, MPI_INT, ctx->comm);
-        if (!displs(x.rcount, x.rdispl, size, &rtotal))
-            st = lad_fail(ctx, LAD_ERR_INPUT, "too many distinct message keys for one mining owner: use more ranks");
-        else if ((rbuf = lad_malloc_array(rtotal, 1)) == NULL)
-            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory receiving keys for mining");
-        st = lad_status_agree(ctx, st);
+        lad_comm_exchange_counts(ctx, m->send_records, m->recv_records);
+        st = lad_comm_alltoallv_alloc(ctx, sbuf, bytes, 1, "the exchange of mining keys", &got, NULL, &rtotal);
+        rbuf = got;
     }
-    if (st == LAD_OK &&
-        MPI_Alltoallv(sbuf, x.scount, x.sdispl, MPI_BYTE, rbuf, x.rcount, x.rdispl, MPI_BYTE, ctx->comm) != MPI_SUCCESS)
-        st = lad_fail(ctx, LAD_ERR_MPI, "exchange of mining keys failed");
     free(sbuf);
     if (st == LAD_OK) {
         int64_t n_recv = 0;
@@ -210,7 +210,7 @@ static enum lad_status route_keys(struct lad_ctx *ctx, const struct lad_keytab *
     free(rbuf);
     free(owner);
     free(bytes);
-    xfer_free(&x);
+    free(cursor);
     return lad_status_agree(ctx, st);
 }
 
@@ -231,16 +231,19 @@ static int by_first_pos(const void *a, const void *b)
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* Drain over the owned keys in log order. Local. */
+/* Drain, then the split, over the owned keys in log order. Local. */
 static enum lad_status run_drain(struct lad_ctx *ctx, const struct lad_drain_params *p, struct mine *m)
 {
     const struct lad_keytab *t = &m->owned;
     struct ordered *order = lad_malloc_array((size_t)t->n, sizeof *order);
+    const char **text = lad_malloc_array((size_t)t->n, sizeof *text);
+    int32_t *drain_cluster = lad_malloc_array((size_t)t->n, sizeof *drain_cluster);
     m->key_cluster = lad_malloc_array((size_t)t->n, sizeof *m->key_cluster);
     m->cl_first = lad_malloc_array((size_t)t->n, sizeof *m->cl_first);
     m->cl_lines = lad_calloc_array((size_t)t->n, sizeof *m->cl_lines);
+    uint32_t *len = lad_malloc_array((size_t)t->n, sizeof *len);
     enum lad_status st = LAD_OK;
-    if (!order || !m->key_cluster || !m->cl_first || !m->cl_lines)
+    if (!order || !text || !drain_cluster || !len || !m->key_cluster || !m->cl_first || !m->cl_lines)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for mining %d keys", t->n);
     if (st == LAD_OK)
         st = lad_drain_create(ctx, p, &m->drain);
@@ -250,18 +253,29 @@ static enum lad_status run_drain(struct lad_ctx *ctx, const struct lad_drain_par
         qsort(order, (size_t)t->n, sizeof *order, by_first_pos);
     }
     for (int32_t i = 0; st == LAD_OK && i < t->n; i++) {
-        int32_t k = order[i].id;
-        int32_t c = lad_drain_add(m->drain, lad_keytab_text(t, k), t->text_len[k]);
-        if (c < 0) {
+        text[i] = order[i].text;
+        len[i] = order[i].len;
+        if ((drain_cluster[i] = lad_drain_add(m->drain, text[i], len[i])) < 0)
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory in the Drain tree");
-            break;
-        }
-        if (c == m->n_clusters) /* a new cluster: its first key is its earliest */
-            m->cl_first[m->n_clusters++] = t->first_pos[k];
+    }
+    if (st == LAD_OK)
+        st = lad_refine_split(ctx, t->n, text, len, drain_cluster, lad_drain_n_clusters(m->drain), &m->refine);
+    if (st == LAD_OK) {
+        m->n_clusters = m->refine.n_groups;
+        for (int32_t c = 0; c < m->n_clusters; c++)
+            m->cl_first[c] = -1;
+    }
+    for (int32_t i = 0; st == LAD_OK && i < t->n; i++) {
+        int32_t k = order[i].id, c = m->refine.group[i];
+        if (m->cl_first[c] < 0) /* the group's first key in log order is its earliest */
+            m->cl_first[c] = t->first_pos[k];
         m->key_cluster[k] = c;
         m->cl_lines[c] += t->lines[k];
     }
     free(order);
+    free(text);
+    free(len);
+    free(drain_cluster);
     return st;
 }
 
@@ -271,6 +285,7 @@ struct gathered {
     uint32_t len;
     int rank;
     int32_t local;
+    int32_t event; /* the event it joins (merge_groups) */
 };
 
 static int by_first(const void *a, const void *b)
@@ -282,6 +297,42 @@ static int by_first(const void *a, const void *b)
     if (c || x->len != y->len)
         return c ? c : (x->len > y->len) - (x->len < y->len);
     return x->rank != y->rank ? x->rank - y->rank : x->local - y->local;
+}
+
+/* Rank 0: the events of the groups g (in log order), merged by skeleton; fills g[].event and the
+ * table: ids M1, M2, ... in order of first occurrence, lines summed over each event's groups. */
+static enum lad_status merge_groups(struct lad_ctx *ctx, struct gathered *g, int32_t n, struct lad_events *events)
+{
+    const char **tpl = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *tpl);
+    const char **flags = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *flags);
+    int32_t *event = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *event);
+    char **merged = NULL;
+    int32_t n_events = 0;
+    enum lad_status st = LAD_OK;
+    if (!tpl || !flags || !event)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory numbering mined events");
+    for (int32_t i = 0; st == LAD_OK && i < n; i++) {
+        tpl[i] = g[i].text;
+        flags[i] = g[i].text + strlen(g[i].text) + 1;
+    }
+    if (st == LAD_OK)
+        st = lad_refine_merge(ctx, n, tpl, flags, event, &n_events, &merged);
+    char id[32];
+    for (int32_t e = 0; st == LAD_OK && e < n_events; e++) {
+        snprintf(id, sizeof id, "M%d", e + 1);
+        st = lad_events_add(ctx, events, id, merged[e]);
+    }
+    for (int32_t i = 0; st == LAD_OK && i < n; i++) {
+        g[i].event = event[i];
+        events->lines[event[i]] += g[i].lines;
+    }
+    for (int32_t e = 0; merged && e < n_events; e++)
+        free(merged[e]);
+    free(merged);
+    free(tpl);
+    free(flags);
+    free(event);
+    return st;
 }
 
 /* Rank 0 numbers the clusters of all owners by first occurrence and builds the event table. */
@@ -300,12 +351,17 @@ static enum lad_status number_clusters(struct lad_ctx *ctx, struct mine *m, stru
     if (!xfer_init(&x, size) || !n_cl || !cl_displ || !m->cl_global)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory numbering mined events");
     for (int32_t c = 0; st == LAD_OK && c < m->n_clusters; c++) {
-        const char *tpl = lad_drain_template(m->drain, c);
-        uint32_t len = (uint32_t)strlen(tpl);
+        /* the text of a record: the template, NUL, its skeleton flags, NUL */
+        const char *tpl = m->refine.templates[c], *flags = m->refine.flags[c];
+        size_t t_len = strlen(tpl), f_len = strlen(flags);
+        uint32_t len = (uint32_t)(t_len + f_len + 2);
         if (!lad_buf_reserve(&packed, REC_HEADER + len))
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory numbering mined events");
         else {
-            put_record(packed.data + packed.len, m->cl_first[c], m->cl_lines[c], tpl, len);
+            char *rec = packed.data + packed.len;
+            put_header(rec, m->cl_first[c], m->cl_lines[c], len);
+            memcpy(rec + REC_HEADER, tpl, t_len + 1);
+            memcpy(rec + REC_HEADER + t_len + 1, flags, f_len + 1);
             packed.len += REC_HEADER + len;
         }
     }
@@ -340,19 +396,9 @@ static enum lad_status number_clusters(struct lad_ctx *ctx, struct mine *m, stru
                 p = g[i].text + g[i].len;
             }
         qsort(g, total_cl, sizeof *g, by_first);
-        char id[32], *tpl = NULL;
-        for (i = 0; st == LAD_OK && i < total_cl; i++) {
-            snprintf(id, sizeof id, "M%zu", i + 1);
-            if ((tpl = lad_strndup(g[i].text, g[i].len)) == NULL)
-                st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory numbering mined events");
-            else
-                st = lad_events_add(ctx, events, id, tpl);
-            free(tpl);
-            if (st == LAD_OK) {
-                events->lines[events->n - 1] = g[i].lines;
-                global_all[cl_displ[g[i].rank] + g[i].local] = (int32_t)i;
-            }
-        }
+        st = merge_groups(ctx, g, (int32_t)total_cl, events);
+        for (i = 0; st == LAD_OK && i < total_cl; i++)
+            global_all[cl_displ[g[i].rank] + g[i].local] = g[i].event;
     }
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK)
@@ -373,28 +419,20 @@ done:
 /* Owners answer every received record with its event; senders fill keys->event. */
 static enum lad_status reply_events(struct lad_ctx *ctx, struct mine *m, struct lad_keytab *keys)
 {
-    int size = ctx->size;
-    int *sdispl = lad_calloc_array((size_t)size, sizeof *sdispl);
-    int *rdispl = lad_calloc_array((size_t)size, sizeof *rdispl);
     int32_t *answer = lad_malloc_array((size_t)m->n_recv, sizeof *answer);
     int32_t *got = lad_malloc_array((size_t)keys->n, sizeof *got);
     enum lad_status st = LAD_OK;
-    size_t t1, t2;
-    if (!sdispl || !rdispl || !answer || !got)
+    if (!answer || !got)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory returning mined events");
-    else if (!displs(m->recv_records, rdispl, size, &t1) || !displs(m->send_records, sdispl, size, &t2))
-        st = lad_fail(ctx, LAD_ERR_INTERNAL, "mining record counts overflow");
     for (int32_t i = 0; st == LAD_OK && i < m->n_recv; i++)
         answer[i] = m->cl_global[m->key_cluster[m->recv_key[i]]];
     st = lad_status_agree(ctx, st);
     /* The reply travels the reverse way: what was received is sent back, in the same order. */
-    if (st == LAD_OK && MPI_Alltoallv(answer, m->recv_records, rdispl, MPI_INT32_T, got, m->send_records, sdispl,
-                                      MPI_INT32_T, ctx->comm) != MPI_SUCCESS)
-        st = lad_fail(ctx, LAD_ERR_MPI, "exchange of mined events failed");
+    if (st == LAD_OK)
+        st = lad_comm_alltoallv(ctx, answer, m->recv_records, got, m->send_records, sizeof *got,
+                                "the exchange of mined events");
     for (int32_t j = 0; st == LAD_OK && j < keys->n; j++)
         keys->event[m->send_order[j]] = got[j];
-    free(sdispl);
-    free(rdispl);
     free(answer);
     free(got);
     return lad_status_agree(ctx, st);

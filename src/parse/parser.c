@@ -8,6 +8,7 @@
 #include "lad_blockid.h"
 #include "lad_ctx.h"
 #include "lad_hash.h"
+#include "lad_linereader.h"
 #include "lad_logformat.h"
 #include "lad_mask.h"
 #include "lad_mem.h"
@@ -156,7 +157,7 @@ enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_loc
         const char *nl = memchr(pos, '\n', (size_t)(end - pos));
         size_t line_len = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
         int64_t line_pos = global_offset + (pos - data);
-        if (p->max_line > 0 && line_len > p->max_line) {
+        if (lad_line_too_long(pos, line_len, p->max_line)) {
             loc->stats.oversize++;
             count++;
             pos = nl ? nl + 1 : end;

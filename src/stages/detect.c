@@ -10,12 +10,10 @@
 #include "lad_mem.h"
 #include "lad_model_file.h"
 #include "lad_options.h"
-#include "lad_outfile.h"
+#include "lad_outset.h"
 #include "lad_stages.h"
 #include "lad_template.h"
 #include "stages_internal.h"
-
-#define DEFAULT_RESULTS_DIR "results"
 
 /* New logs are parsed with the model's own event templates, so their counts land in its columns. */
 static enum lad_status model_templates(struct lad_ctx *ctx, const struct lad_model *m, struct lad_template_set *set)
@@ -61,7 +59,7 @@ enum lad_status lad_stage_detect(struct lad_ctx *ctx, const struct lad_options *
     if (st == LAD_OK && o->labels_path)
         st = lad__load_labels(ctx, o->labels_path, &f, &label, &label_stats);
     if (st == LAD_OK)
-        st = lad__detect(ctx, o, &m, 1, &f, label, &label_stats, o->out_path ? o->out_path : DEFAULT_RESULTS_DIR);
+        st = lad__detect(ctx, o, &m, 1, &f, label, &label_stats, lad_outset_path(o, "--out"));
     free(label);
     lad_features_free(&f);
     lad_template_set_free(&set);

@@ -5,7 +5,7 @@
 #include "lad_log.h"
 #include "lad_options.h"
 #include "lad_stages.h"
-#include "lad_summary.h"
+#include "lad_timer.h"
 
 typedef enum lad_status (*stage_fn)(struct lad_ctx *, const struct lad_options *);
 
@@ -16,7 +16,7 @@ static const stage_fn stages[LAD_CMD_COUNT] = {
     [LAD_CMD_PARSE_EVAL] = lad_stage_parse_eval,
 };
 
-enum lad_status lad_run(struct lad_ctx *ctx, const struct lad_options *o)
+enum lad_status lad_run(struct lad_ctx *ctx, const struct lad_options *o, struct lad_timer_stats *ts)
 {
     if (o->command <= LAD_CMD_NONE || o->command >= LAD_CMD_COUNT || stages[o->command] == NULL)
         return lad_fail(ctx, LAD_ERR_INTERNAL, "no stage for command %d", (int)o->command);
@@ -26,9 +26,6 @@ enum lad_status lad_run(struct lad_ctx *ctx, const struct lad_options *o)
     enum lad_status st = stages[o->command](ctx, o);
     lad_timer_stop(ctx, LAD_PHASE_TOTAL);
     /* Timings are reported on failure too: they show where a failing run spent its time. */
-    double mn[LAD_PHASE_COUNT], avg[LAD_PHASE_COUNT], mx[LAD_PHASE_COUNT];
-    lad_timer_report(ctx, ctx->log_level >= LAD_LOG_INFO ? stdout : NULL, mn, avg, mx);
-    if (st == LAD_OK && o->summary_path)
-        st = lad_summary_write(ctx, o, mn, avg, mx);
+    lad_timer_report(ctx, ctx->log_level >= LAD_LOG_INFO ? stdout : NULL, ts);
     return st;
 }

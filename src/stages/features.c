@@ -13,11 +13,11 @@
 #include "lad_log.h"
 #include "lad_mem.h"
 #include "lad_options.h"
+#include "lad_outset.h"
 #include "lad_stages.h"
 #include "lad_transform.h"
 
 #define DEFAULT_FEATURES_IN "data/processed/features.h5"
-#define DEFAULT_MATRIX_OUT "data/processed/matrix.h5"
 
 /* What matrix.h5 holds: the transformed rows and the transform that made them. */
 struct matrix_file {
@@ -61,7 +61,7 @@ static enum lad_status write_matrix(struct lad_ctx *ctx, struct lad_h5 *h, const
 enum lad_status lad_stage_features(struct lad_ctx *ctx, const struct lad_options *o)
 {
     const char *in = o->features_path ? o->features_path : DEFAULT_FEATURES_IN;
-    const char *out = o->out_path ? o->out_path : DEFAULT_MATRIX_OUT;
+    const char *out = lad_outset_path(o, "--out");
     const char *spec = o->transform ? o->transform : "tfidf,center";
     unsigned flags;
     enum lad_status st = lad_status_agree(ctx, lad_transform_parse(ctx, spec, &flags));

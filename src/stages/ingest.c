@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_escape.h"
 #include "lad_features.h"
@@ -196,10 +197,7 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const struct lad_options
  */
 static int64_t first_malformed_line(struct lad_ctx *ctx, const struct ingest *g, int64_t *mine)
 {
-    int64_t before = 0, local, first;
-    MPI_Exscan(&g->lines_local, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
-    if (ctx->rank == 0)
-        before = 0;
+    int64_t before = lad_comm_exscan_i64(ctx, g->lines_local), local, first;
     local = g->first_malformed_local >= 0 ? before + g->first_malformed_local + 1 : INT64_MAX;
     MPI_Allreduce(&local, &first, 1, MPI_INT64_T, MPI_MIN, ctx->comm);
     if (mine != NULL)

@@ -16,7 +16,8 @@
 #include "lad_metrics.h"
 #include "lad_model_file.h"
 #include "lad_options.h"
-#include "lad_outfile.h"
+#include "lad_outset.h"
+#include "lad_report.h"
 #include "lad_score.h"
 #include "lad_summary.h"
 #include "lad_verdict.h"
@@ -32,6 +33,12 @@ enum lad_status lad__events_copy(struct lad_ctx *ctx, const struct lad_events *s
             dst->lines[i] = src->lines[i];
     }
     return st;
+}
+
+enum lad_status lad__check_model_options(struct lad_ctx *ctx, const struct lad_options *o)
+{
+    unsigned flags;
+    return lad_status_agree(ctx, o->transform ? lad_transform_parse(ctx, o->transform, &flags) : LAD_OK);
 }
 
 enum lad_status lad__load_features(struct lad_ctx *ctx, const struct lad_options *o,
@@ -229,18 +236,18 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
     lad_timer_start(ctx, LAD_PHASE_GATHER);
     /* The primary verdicts (the last model: logreg when both ran) go to anomalies.csv. */
     if (st == LAD_OK)
-        st = path_in(ctx, out_dir, "anomalies.csv", path, sizeof path);
+        st = path_in(ctx, out_dir, LAD_OUT_ANOMALIES, path, sizeof path);
     if (st == LAD_OK)
         st = lad_verdict_write_csv(ctx, f, &v[n_models - 1], path, 0);
     for (int i = 0; n_models > 1 && i < n_models && st == LAD_OK; i++) {
         char name[64];
-        snprintf(name, sizeof name, "anomalies_%s.csv", v[i].model_name);
+        snprintf(name, sizeof name, LAD_OUT_ANOMALIES_MODEL, v[i].model_name);
         st = path_in(ctx, out_dir, name, path, sizeof path);
         if (st == LAD_OK)
             st = lad_verdict_write_csv(ctx, f, &v[i], path, 0);
     }
     if (st == LAD_OK)
-        st = path_in(ctx, out_dir, "verdicts.h5", path, sizeof path);
+        st = path_in(ctx, out_dir, LAD_OUT_VERDICTS, path, sizeof path);
     if (st == LAD_OK)
         st = lad_verdict_write_h5(ctx, f, v, n_models, path);
     lad_timer_stop(ctx, LAD_PHASE_GATHER);
@@ -256,10 +263,19 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
                 snprintf(key, sizeof key, "%s_f1", metrics[i].model_name);
                 lad_summary_add_f64(ctx, key, metrics[i].f1);
             }
-            st = path_in(ctx, out_dir, "metrics.json", path, sizeof path);
+            st = path_in(ctx, out_dir, LAD_OUT_METRICS, path, sizeof path);
         }
         if (st == LAD_OK)
             st = lad_metrics_write_json(ctx, metrics, n_models, label_stats, o->labels_path, path);
+    }
+    if (st == LAD_OK && !o->no_report) {
+        const struct lad_report_input report = {o, f, models, v, n_models, label, label ? metrics : NULL,
+                                                label ? label_stats : NULL};
+        st = path_in(ctx, out_dir, "report.html", path, sizeof path);
+        if (st == LAD_OK)
+            st = lad_report_write(ctx, &report, path);
+        if (st == LAD_OK)
+            lad_log(ctx, LAD_LOG_INFO, "wrote %s", path);
     }
     for (int i = 0; i < n_models; i++)
         lad_verdicts_free(&v[i]);

@@ -5,9 +5,8 @@
 #include "lad_ingest.h"
 #include "lad_log.h"
 #include "lad_options.h"
+#include "lad_outset.h"
 #include "lad_stages.h"
-
-#define DEFAULT_FEATURES_PATH "data/processed/features.h5"
 
 enum lad_status lad_stage_preprocess(struct lad_ctx *ctx, const struct lad_options *o)
 {
@@ -16,7 +15,7 @@ enum lad_status lad_stage_preprocess(struct lad_ctx *ctx, const struct lad_optio
     if (st != LAD_OK)
         return st;
     lad_ingest_report(ctx, &f);
-    const char *out = o->out_path ? o->out_path : DEFAULT_FEATURES_PATH;
+    const char *out = lad_outset_path(o, "--out");
     lad_timer_start(ctx, LAD_PHASE_WRITE);
     st = lad_featfile_write(ctx, out, &f);
     lad_timer_stop(ctx, LAD_PHASE_WRITE);

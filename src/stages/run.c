@@ -8,7 +8,7 @@
 #include "lad_log.h"
 #include "lad_model_file.h"
 #include "lad_options.h"
-#include "lad_outfile.h"
+#include "lad_outset.h"
 #include "lad_stages.h"
 #include "stages_internal.h"
 
@@ -23,8 +23,9 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
     enum lad_model_kind kinds = o->model_kind != LAD_MODEL_NONE ? o->model_kind
                                 : o->labels_path                ? LAD_MODEL_BOTH
                                                                 : LAD_MODEL_PCA;
-    const char *models_dir = o->models_dir ? o->models_dir : "models";
-    enum lad_status st = lad__load_features(ctx, o, NULL, NULL, &f);
+    enum lad_status st = lad__check_model_options(ctx, o);
+    if (st == LAD_OK)
+        st = lad__load_features(ctx, o, NULL, NULL, &f);
     if (st != LAD_OK)
         return st;
     if (o->labels_path)
@@ -38,7 +39,7 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
             break;
         n_models++;
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s.h5", models_dir, lad_model_type_name(types[k]));
+        lad_outset_model_path(o, lad_model_type_name(types[k]), path, sizeof path);
         lad_timer_start(ctx, LAD_PHASE_WRITE);
         st = lad_model_write(ctx, path, &models[n_models - 1]);
         lad_timer_stop(ctx, LAD_PHASE_WRITE);
@@ -46,7 +47,7 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
             lad_log(ctx, LAD_LOG_INFO, "wrote %s", path);
     }
     if (st == LAD_OK)
-        st = lad__detect(ctx, o, models, n_models, &f, label, &label_stats, o->out_path ? o->out_path : "results");
+        st = lad__detect(ctx, o, models, n_models, &f, label, &label_stats, lad_outset_path(o, "--out"));
     for (int i = 0; i < n_models; i++)
         lad_model_free(&models[i]);
     free(label);

@@ -65,5 +65,9 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
                             int n_models, const struct lad_features *f, const int8_t *label,
                             const struct lad_label_stats *label_stats, const char *out_dir);
 
+/* Collective. Option values only the model code can judge (a --transform list), checked before any
+ * input is read rather than after hours of parsing. */
+enum lad_status lad__check_model_options(struct lad_ctx *ctx, const struct lad_options *o);
+
 /* Local. Copies an event table. */
 enum lad_status lad__events_copy(struct lad_ctx *ctx, const struct lad_events *src, struct lad_events *dst);

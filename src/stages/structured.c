@@ -3,9 +3,10 @@
  * score logad's parsing.
  *
  * The structured file has one row per input line in input order. Each rank re-reads its byte range,
- * formats its rows into an unlinked scratch file beside the output, then every rank copies its rows
- * into the shared output at the offset given by the sizes of the ranks before it (MPI_Exscan).
- * Memory stays bounded by the chunk size; rank 0 does not gather anything.
+ * formats its rows into an unlinked scratch file beside the output (its share, buffered on disk),
+ * then the ordered collective writer (lad_comm_file_reserve) gives each rank its region after the
+ * lower ranks' and every rank copies its rows there. Memory stays bounded by the chunk size; rank 0
+ * does not gather anything.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lad_comm.h"
 #include "lad_csv.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
@@ -55,7 +57,7 @@ static bool format_rows(const struct lad__parse_result *r, struct lad_parse_loca
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (r->parser->max_line > 0 && n > r->parser->max_line) { /* skipped by ingest too: no row */
+        if (lad_line_too_long(p, n, r->parser->max_line)) { /* skipped by ingest too: no row */
             id++;
             p = nl ? nl + 1 : end;
             continue;
@@ -155,11 +157,15 @@ static enum lad_status rows_to_scratch(struct lad_ctx *ctx, const struct lad_opt
     free(part_lines);
     free(part_ok);
     lad_linereader_close(&reader);
+    /* fwrite buffers: a full disk may only show here (rewind would clear the error unseen). */
+    if (st == LAD_OK && (fflush(scratch) != 0 || ferror(scratch)))
+        st = lad_fail(ctx, LAD_ERR_IO, "cannot write scratch rows for %s: %s", o->structured_out, strerror(errno));
     return lad_status_agree(ctx, st);
 }
 
-/* Copies the scratch file into the shared output at `offset`, in bounded pieces. */
-static enum lad_status scratch_to_output(struct lad_ctx *ctx, FILE *scratch, MPI_File fh, MPI_Offset offset)
+/* Copies the scratch file into the shared output at `offset`, in bounded pieces. Local. */
+static enum lad_status scratch_to_output(struct lad_ctx *ctx, FILE *scratch, struct lad_comm_file *out,
+                                        MPI_Offset offset)
 {
     enum lad_status st = LAD_OK;
     char *buf = malloc((size_t)1 << 22);
@@ -168,13 +174,11 @@ static enum lad_status scratch_to_output(struct lad_ctx *ctx, FILE *scratch, MPI
     rewind(scratch);
     size_t got;
     while (st == LAD_OK && (got = fread(buf, 1, (size_t)1 << 22, scratch)) > 0) {
-        MPI_Status status;
-        if (MPI_File_write_at(fh, offset, buf, (int)got, MPI_BYTE, &status) != MPI_SUCCESS)
-            st = lad_fail(ctx, LAD_ERR_IO, "cannot write structured rows");
+        st = lad_comm_file_write_at(ctx, out, offset, buf, got);
         offset += (MPI_Offset)got;
     }
-    if (ferror(scratch))
-        st = lad_fail(ctx, LAD_ERR_IO, "cannot read back scratch rows");
+    if (st == LAD_OK && ferror(scratch))
+        st = lad_fail(ctx, LAD_ERR_IO, "cannot read back scratch rows for %s: %s", out->name, strerror(errno));
     free(buf);
     return st;
 }
@@ -195,43 +199,33 @@ enum lad_status lad__write_structured(struct lad_ctx *ctx, const struct lad_opti
         unlink(scratch_path);
     st = lad_status_agree(ctx, st);
 
-    int64_t before = 0;
-    MPI_Exscan(&r->lines_local, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
-    if (ctx->rank == 0)
-        before = 0;
+    int64_t before = lad_comm_exscan_i64(ctx, r->lines_local);
     if (st == LAD_OK)
         st = rows_to_scratch(ctx, o, r, before + 1, scratch);
 
-    /* The header: LineId, the format's fields, EventId, EventTemplate. */
+    /* The header: LineId, the format's fields, EventId, EventTemplate. Rank 0 writes it first. */
     struct lad_buf header = {0};
     const struct lad_logformat *fmt = r->parser->format;
-    lad_buf_printf(&header, "LineId");
+    bool ok = lad_buf_printf(&header, "LineId");
     for (int f = 0; f < lad_logformat_n_fields(fmt); f++)
-        lad_buf_printf(&header, ",%s", lad_logformat_field_name(fmt, f));
-    lad_buf_printf(&header, ",EventId,EventTemplate\n");
+        ok = ok && lad_buf_printf(&header, ",%s", lad_logformat_field_name(fmt, f));
+    ok = ok && lad_buf_printf(&header, ",EventId,EventTemplate\n");
+    size_t header_len = ctx->rank == 0 ? header.len : 0;
 
-    MPI_File fh = MPI_FILE_NULL;
     if (st == LAD_OK) {
-        long long size = scratch ? (long long)ftell(scratch) : 0, offset = 0;
-        MPI_Exscan(&size, &offset, 1, MPI_LONG_LONG, MPI_SUM, ctx->comm);
-        if (ctx->rank == 0)
-            offset = 0;
-        offset += (long long)header.len;
-        if (MPI_File_open(ctx->comm, tmp, MPI_MODE_WRONLY | MPI_MODE_CREATE, MPI_INFO_NULL, &fh) != MPI_SUCCESS) {
-            fh = MPI_FILE_NULL;
-            st = lad_fail(ctx, LAD_ERR_IO, "cannot create %s", path);
-        }
-        st = lad_status_agree(ctx, st);
+        struct lad_comm_file out;
+        st = lad_comm_file_open(ctx, &out, tmp, path);
         if (st == LAD_OK) {
-            MPI_Status status;
-            if (ctx->rank == 0 &&
-                MPI_File_write_at(fh, 0, header.data, (int)header.len, MPI_BYTE, &status) != MPI_SUCCESS)
-                st = lad_fail(ctx, LAD_ERR_IO, "cannot write %s", path);
+            enum lad_status local = ok ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for a CSV header");
+            int64_t rows_bytes = scratch ? (int64_t)ftello(scratch) : 0;
+            MPI_Offset at = 0;
+            st = lad_comm_file_reserve(ctx, &out, (int64_t)header_len + rows_bytes, local, &at);
+            if (st == LAD_OK && header_len > 0)
+                st = lad_comm_file_write_at(ctx, &out, at, header.data, header_len);
             if (st == LAD_OK)
-                st = scratch_to_output(ctx, scratch, fh, (MPI_Offset)offset);
+                st = scratch_to_output(ctx, scratch, &out, at + (MPI_Offset)header_len);
+            st = lad_comm_file_close(ctx, &out, st);
         }
-        if (fh != MPI_FILE_NULL)
-            MPI_File_close(&fh);
     }
     lad_buf_free(&header);
     if (scratch)

@@ -8,18 +8,18 @@
 #include "lad_log.h"
 #include "lad_model_file.h"
 #include "lad_options.h"
-#include "lad_outfile.h"
+#include "lad_outset.h"
 #include "lad_stages.h"
 #include "stages_internal.h"
-
-#define DEFAULT_MODELS_DIR "models"
 
 enum lad_status lad_stage_train(struct lad_ctx *ctx, const struct lad_options *o)
 {
     struct lad_features f;
     struct lad_label_stats label_stats;
     int8_t *label = NULL;
-    enum lad_status st = lad__load_features(ctx, o, NULL, NULL, &f);
+    enum lad_status st = lad__check_model_options(ctx, o);
+    if (st == LAD_OK)
+        st = lad__load_features(ctx, o, NULL, NULL, &f);
     if (st != LAD_OK)
         return st;
     if (o->labels_path)
@@ -31,10 +31,7 @@ enum lad_status lad_stage_train(struct lad_ctx *ctx, const struct lad_options *o
         struct lad_model m;
         st = lad__train_model(ctx, o, &f, label, kinds[k], &m);
         char path[PATH_MAX];
-        if (o->model_out)
-            snprintf(path, sizeof path, "%s", o->model_out);
-        else
-            snprintf(path, sizeof path, "%s/%s.h5", DEFAULT_MODELS_DIR, lad_model_type_name(kinds[k]));
+        lad_outset_model_path(o, lad_model_type_name(kinds[k]), path, sizeof path);
         lad_timer_start(ctx, LAD_PHASE_WRITE);
         if (st == LAD_OK)
             st = lad_model_write(ctx, path, &m);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_features.h"
 #include "lad_mem.h"
@@ -143,10 +144,9 @@ static int64_t overlap(int64_t a, int64_t na, int64_t b, int64_t nb)
  * Selection keeps the global order, so the compacted index of rank r's first selected row is the sum
  * of the selected counts of lower ranks (an exclusive scan, read off the gathered counts sel), and
  * rank r's rows form the contiguous compacted range [off_r, off_r + sel_r). That range overlaps a few
- * consecutive destination blocks [d mb1, (d + 1) mb1): one Alltoallv of whole rows (a contiguous type
- * of n doubles, so counts are rows and stay ints) moves everything, and since received pieces are
- * placed by source rank, they land in global order. Ranks with no selected rows, or none to receive,
- * take part with zero counts.
+ * consecutive destination blocks [d mb1, (d + 1) mb1): one exchange of whole rows (counts are rows)
+ * moves everything, and since received pieces are placed by source rank, they land in global order.
+ * Ranks with no selected rows, or none to receive, take part with zero counts.
  */
 static enum lad_status compact_rows(struct lad_ctx *ctx, const struct lad_features *f, const uint8_t *use,
                                     bool log_counts, const int64_t *sel, int64_t m, int64_t mb1, double *a1,
@@ -157,7 +157,7 @@ static enum lad_status compact_rows(struct lad_ctx *ctx, const struct lad_featur
     for (int r = 0; r < me; r++)
         off_me += sel[r];
     lad_features_local_range(m, mb1, me, &begin, &rows);
-    int *counts = lad_calloc_array((size_t)size * 4, sizeof *counts);
+    int64_t *counts = lad_calloc_array((size_t)size * 2, sizeof *counts);
     double *sendbuf = lad_malloc_array((size_t)(sel[me] > 0 ? sel[me] : 1) * (size_t)n, sizeof *sendbuf);
     double *recvbuf = lad_malloc_array((size_t)(rows > 0 ? rows : 1) * (size_t)n, sizeof *recvbuf);
     enum lad_status st = (counts && sendbuf && recvbuf) ? LAD_OK
@@ -167,16 +167,14 @@ static enum lad_status compact_rows(struct lad_ctx *ctx, const struct lad_featur
         goto out_free;
 
     /* Send: my compacted range against each destination block. Receive: each source's compacted
-     * range against my block. Counts fit an int because a block does (checked by the caller). */
-    int *scount = counts, *sdispl = counts + size, *rcount = counts + 2 * size, *rdispl = counts + 3 * size;
+     * range against my block. */
+    int64_t *scount = counts, *rcount = counts + size;
     int64_t off_src = 0;
     for (int r = 0; r < size; r++) {
         int64_t d_begin, d_rows;
         lad_features_local_range(m, mb1, r, &d_begin, &d_rows);
-        scount[r] = (int)overlap(off_me, sel[me], d_begin, d_rows);
-        rcount[r] = (int)overlap(off_src, sel[r], begin, rows);
-        sdispl[r] = r ? sdispl[r - 1] + scount[r - 1] : 0;
-        rdispl[r] = r ? rdispl[r - 1] + rcount[r - 1] : 0;
+        scount[r] = overlap(off_me, sel[me], d_begin, d_rows);
+        rcount[r] = overlap(off_src, sel[r], begin, rows);
         off_src += sel[r];
     }
     for (int64_t i = 0, k = 0; i < f->n_local; i++) {
@@ -187,15 +185,8 @@ static enum lad_status compact_rows(struct lad_ctx *ctx, const struct lad_featur
         k++;
     }
 
-    MPI_Datatype row_type;
-    if (MPI_Type_contiguous(n, MPI_DOUBLE, &row_type) != MPI_SUCCESS || MPI_Type_commit(&row_type) != MPI_SUCCESS) {
-        st = lad_fail(ctx, LAD_ERR_MPI, "cannot build the MPI row type of %d doubles", n);
-    } else {
-        if (MPI_Alltoallv(sendbuf, scount, sdispl, row_type, recvbuf, rcount, rdispl, row_type, ctx->comm) !=
-            MPI_SUCCESS)
-            st = lad_fail(ctx, LAD_ERR_MPI, "redistributing the selected rows (MPI_Alltoallv) failed");
-        MPI_Type_free(&row_type);
-    }
+    st = lad_comm_alltoallv(ctx, sendbuf, scount, recvbuf, rcount, (size_t)n * sizeof(double),
+                            "redistributing the selected rows");
     /* Row-major rows become the column-major local piece ScaLAPACK expects. */
     for (int64_t i = 0; st == LAD_OK && i < rows; i++)
         for (int j = 0; j < n; j++)

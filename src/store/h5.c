@@ -1,4 +1,7 @@
-/* h5.c - checked parallel-HDF5 helpers: every call collective, every return value checked. */
+/*
+ * h5.c - checked parallel-HDF5 helpers: datasets, their transfers, strings and attributes. Every call
+ * is collective and every return value checked. Files are opened and closed in h5_file.c.
+ */
 #include "lad_h5.h"
 
 #include <errno.h>
@@ -6,114 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_mem.h"
-#include "lad_outfile.h"
-
-static enum lad_status h5_error(struct lad_ctx *ctx, const struct lad_h5 *h, const char *what, const char *name)
-{
-    return lad_fail(ctx, LAD_ERR_HDF5, "HDF5: %s '%s' in %s failed", what, name, h ? h->path : "?");
-}
-
-static void quiet_hdf5(void)
-{
-    /* logad reports its own errors in one line; HDF5's stack dumps would bury them. */
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
-{
-    quiet_hdf5();
-    memset(h, 0, sizeof *h);
-    h->file = H5I_INVALID_HID;
-    h->dxpl = H5I_INVALID_HID;
-    snprintf(h->path, sizeof h->path, "%s", path);
-    enum lad_status st = LAD_OK;
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
-        st = h5_error(ctx, h, "set up MPI-IO for", path);
-    if (st == LAD_OK && (h->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0)
-        st = lad_fail(ctx, LAD_ERR_IO, "cannot create %s (HDF5)", path);
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    if (st == LAD_OK) {
-        h->dxpl = H5Pcreate(H5P_DATASET_XFER);
-        if (h->dxpl < 0 || H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
-            st = h5_error(ctx, h, "set up collective transfers for", path);
-    }
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        lad_h5_close(ctx, h);
-    return st;
-}
-
-enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
-{
-    quiet_hdf5();
-    memset(h, 0, sizeof *h);
-    h->file = H5I_INVALID_HID;
-    h->dxpl = H5I_INVALID_HID;
-    snprintf(h->path, sizeof h->path, "%s", path);
-    enum lad_status st = LAD_OK;
-    if (ctx->rank == 0) {
-        FILE *fp = fopen(path, "rb");
-        if (fp == NULL)
-            st = lad_fail(ctx, LAD_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-        else {
-            fclose(fp);
-            if (H5Fis_hdf5(path) <= 0)
-                st = lad_fail(ctx, LAD_ERR_INPUT, "%s is not an HDF5 file", path);
-        }
-    }
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        return st;
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
-        st = h5_error(ctx, h, "set up MPI-IO for", path);
-    if (st == LAD_OK && (h->file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0)
-        st = lad_fail(ctx, LAD_ERR_IO, "cannot open %s (HDF5)", path);
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    if (st == LAD_OK) {
-        h->dxpl = H5Pcreate(H5P_DATASET_XFER);
-        if (h->dxpl < 0 || H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
-            st = h5_error(ctx, h, "set up collective transfers for", path);
-    }
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        lad_h5_close(ctx, h);
-    return st;
-}
-
-enum lad_status lad_h5_close(struct lad_ctx *ctx, struct lad_h5 *h)
-{
-    enum lad_status st = LAD_OK;
-    if (h->dxpl >= 0)
-        H5Pclose(h->dxpl);
-    if (h->file >= 0 && H5Fclose(h->file) < 0)
-        st = h5_error(ctx, h, "close", h->path);
-    h->dxpl = h->file = H5I_INVALID_HID;
-    return lad_status_agree(ctx, st);
-}
-
-enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h5_fill_fn fill, const void *arg)
-{
-    char tmp[PATH_MAX];
-    enum lad_status st = lad_outfile_collective_begin(ctx, path, tmp);
-    if (st != LAD_OK)
-        return st;
-    struct lad_h5 h;
-    st = lad_h5_create(ctx, tmp, &h);
-    if (st == LAD_OK) {
-        st = fill(ctx, &h, arg);
-        enum lad_status cst = lad_h5_close(ctx, &h);
-        if (st == LAD_OK)
-            st = cst;
-    }
-    return lad_outfile_collective_end(ctx, path, tmp, st);
-}
+#include "h5_internal.h"
 
 bool lad_h5_exists(struct lad_h5 *h, const char *name)
 {
@@ -143,7 +43,7 @@ enum lad_status lad_h5_group(struct lad_ctx *ctx, struct lad_h5 *h, const char *
     H5Pset_create_intermediate_group(lcpl, 1);
     hid_t g = H5Gcreate2(h->file, name, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     H5Pclose(lcpl);
-    enum lad_status st = g < 0 ? h5_error(ctx, h, "create group", name) : LAD_OK;
+    enum lad_status st = g < 0 ? lad__h5_error(ctx, h, "create group", name) : LAD_OK;
     if (g >= 0)
         H5Gclose(g);
     return lad_status_agree(ctx, st);
@@ -158,41 +58,102 @@ static hid_t link_props(void)
     return lcpl;
 }
 
+/*
+ * Collective. The number of transfers that move every rank's n_local rows in pieces of at most
+ * h5_bytes per rank (HDF5 1.10 over MPI-IO fails on collective transfers of 2 GiB or more per rank):
+ * the largest count over the ranks, so that every rank joins every transfer. *per gets the rows per
+ * piece. At least one transfer whenever any rank has rows.
+ */
+static int64_t transfers(struct lad_ctx *ctx, hid_t mem_type, int64_t n_cols, int64_t n_local, int64_t *per)
+{
+    int64_t row_bytes = (int64_t)H5Tget_size(mem_type) * (n_cols > 0 ? n_cols : 1);
+    *per = lad_comm_limits()->h5_bytes / (row_bytes > 0 ? row_bytes : 1);
+    if (*per < 1)
+        *per = 1;
+    int64_t mine = (n_local + *per - 1) / *per, most = 0;
+    lad_comm_check(ctx, MPI_Allreduce(&mine, &most, 1, MPI_INT64_T, MPI_MAX, ctx->comm), "sizing HDF5 transfers");
+    return most;
+}
+
+/*
+ * Selects transfer k of a rank's rows [begin, begin + n_local): rows [begin + k per, ...) of at most
+ * per, or nothing once the rank's rows are done (it still joins the collective call). *at is the
+ * first local row of the piece.
+ */
+static herr_t select_piece(hid_t fspace, hid_t *mspace, int nd, int64_t n_cols, int64_t begin, int64_t n_local,
+                           int64_t k, int64_t per, int64_t *at)
+{
+    *at = k * per;
+    int64_t rows = n_local - *at < per ? n_local - *at : per;
+    if (rows < 0)
+        rows = 0;
+    hsize_t start[2] = {(hsize_t)(begin + *at), 0}, count[2] = {(hsize_t)rows, (hsize_t)n_cols};
+    if (*mspace >= 0)
+        H5Sclose(*mspace);
+    *mspace = H5Screate_simple(nd, count, NULL);
+    if (*mspace < 0)
+        return -1;
+    if (rows > 0)
+        return H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    return H5Sselect_none(fspace) < 0 || H5Sselect_none(*mspace) < 0 ? -1 : 0;
+}
+
+/*
+ * Collective. Moves this rank's rows [begin, begin + n_local) between data and dset in the agreed
+ * number of pieces, with an agreement after each: a rank whose transfer failed never leaves the
+ * others waiting in the next one. Writes go out as independent transfers (wxpl), reads collective.
+ */
+static enum lad_status move_rows(struct lad_ctx *ctx, struct lad_h5 *h, hid_t dset, hid_t fspace, const char *name,
+                                 hid_t mem_type, int64_t n_cols, int64_t begin, int64_t n_local, void *data, bool write)
+{
+    int64_t per = 1, n_transfers = transfers(ctx, mem_type, n_cols, n_local, &per);
+    size_t row_bytes = H5Tget_size(mem_type) * (size_t)(n_cols > 0 ? n_cols : 1);
+    hid_t mspace = H5I_INVALID_HID;
+    enum lad_status st = LAD_OK;
+    for (int64_t k = 0; k < n_transfers && st == LAD_OK; k++) {
+        int64_t at;
+        herr_t rc = select_piece(fspace, &mspace, n_cols > 0 ? 2 : 1, n_cols, begin, n_local, k, per, &at);
+        /* HDF5 refuses a NULL buffer even when nothing is selected: an empty rank passes a dummy one. */
+        char nothing[16] = {0};
+        char *buf = data && at < n_local ? (char *)data + (size_t)at * row_bytes : nothing;
+        errno = 0;
+        if (rc < 0)
+            st = lad__h5_error(ctx, h, "select rows of", name);
+        else if (write && H5Dwrite(dset, mem_type, mspace, fspace, h->wxpl, buf) < 0)
+            st = lad__h5_write_error(ctx, h, "write dataset", name, errno);
+        else if (!write && H5Dread(dset, mem_type, mspace, fspace, h->dxpl, buf) < 0)
+            st = lad__h5_error(ctx, h, "read dataset", name);
+        st = lad_status_agree(ctx, st);
+    }
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    return st;
+}
+
 static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                        int64_t n_global, int64_t n_cols, int64_t begin, int64_t n_local,
                                        const void *data)
 {
-    int rank = n_cols > 0 ? 2 : 1;
     hsize_t dims[2] = {(hsize_t)n_global, (hsize_t)n_cols};
-    hsize_t start[2] = {(hsize_t)begin, 0}, count[2] = {(hsize_t)n_local, (hsize_t)n_cols};
-    hid_t fspace = H5Screate_simple(rank, dims, NULL);
-    hid_t mspace = H5Screate_simple(rank, count, NULL);
-    hid_t lcpl = link_props();
+    hid_t fspace = H5Screate_simple(n_cols > 0 ? 2 : 1, dims, NULL);
+    hid_t lcpl = link_props(), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t dset = H5I_INVALID_HID;
     enum lad_status st = LAD_OK;
-    if (fspace < 0 || mspace < 0 || lcpl < 0)
-        st = h5_error(ctx, h, "create dataspace for", name);
-    if (st == LAD_OK && (dset = H5Dcreate2(h->file, name, mem_type, fspace, lcpl, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-        st = h5_error(ctx, h, "create dataset", name);
-    if (st == LAD_OK) {
-        herr_t rc;
-        if (n_local > 0 && n_global > 0)
-            rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
-        else
-            rc = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
-        /* Every rank joins the collective write, also with an empty selection; HDF5 refuses a NULL
-         * buffer even when nothing is selected, so an empty rank passes a dummy one. */
-        static const char nothing[16];
-        /* An empty dataset has no storage to write to (HDF5 fails on it); every rank knows n_global. */
-        if (rc < 0 || (n_global > 0 && H5Dwrite(dset, mem_type, mspace, fspace, h->dxpl, data ? data : nothing) < 0))
-            st = h5_error(ctx, h, "write dataset", name);
-    }
+    /* Every element is written by exactly one rank: writing fill values first would write it twice. */
+    if (fspace < 0 || lcpl < 0 || dcpl < 0 || H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
+        st = lad__h5_error(ctx, h, "create dataspace for", name);
+    if (st == LAD_OK && (dset = H5Dcreate2(h->file, name, mem_type, fspace, lcpl, dcpl, H5P_DEFAULT)) < 0)
+        st = lad__h5_error(ctx, h, "create dataset", name);
+    st = lad_status_agree(ctx, st);
+    /* An empty dataset has no storage to write to (HDF5 fails on it); every rank knows n_global. */
+    if (st == LAD_OK && n_global > 0)
+        st = move_rows(ctx, h, dset, fspace, name, mem_type, n_cols, begin, n_local, (void *)data, true);
     if (dset >= 0)
         H5Dclose(dset);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     if (lcpl >= 0)
         H5Pclose(lcpl);
-    if (mspace >= 0)
-        H5Sclose(mspace);
     if (fspace >= 0)
         H5Sclose(fspace);
     return lad_status_agree(ctx, st);
@@ -234,27 +195,15 @@ enum lad_status lad_h5_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *n
 static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                       int64_t n_cols, int64_t begin, int64_t n_local, void *data)
 {
-    int rank = n_cols > 0 ? 2 : 1;
-    hsize_t start[2] = {(hsize_t)begin, 0}, count[2] = {(hsize_t)n_local, (hsize_t)n_cols};
     enum lad_status st = LAD_OK;
     hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
     hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
-    hid_t mspace = H5Screate_simple(rank, count, NULL);
-    if (dset < 0 || fspace < 0 || mspace < 0)
-        st = h5_error(ctx, h, "open dataset", name);
-    if (st == LAD_OK) {
-        herr_t rc;
-        if (n_local > 0)
-            rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
-        else
-            rc = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
-        char nothing[16];
-        hssize_t total = H5Sget_simple_extent_npoints(fspace);
-        if (rc < 0 || total < 0 || (total > 0 && H5Dread(dset, mem_type, mspace, fspace, h->dxpl, data ? data : nothing) < 0))
-            st = h5_error(ctx, h, "read dataset", name);
-    }
-    if (mspace >= 0)
-        H5Sclose(mspace);
+    hssize_t total = fspace >= 0 ? H5Sget_simple_extent_npoints(fspace) : -1;
+    if (dset < 0 || fspace < 0 || total < 0)
+        st = lad__h5_error(ctx, h, "open dataset", name);
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK && total > 0)
+        st = move_rows(ctx, h, dset, fspace, name, mem_type, n_cols, begin, n_local, data, false);
     if (fspace >= 0)
         H5Sclose(fspace);
     if (dset >= 0)
@@ -290,7 +239,7 @@ enum lad_status lad_h5_write_strings(struct lad_ctx *ctx, struct lad_h5 *h, cons
         memcpy(buf + (size_t)i * width, strings[i], strlen(strings[i]));
     hid_t type = H5Tcopy(H5T_C_S1);
     if (type < 0 || H5Tset_size(type, width) < 0 || H5Tset_strpad(type, H5T_STR_NULLTERM) < 0)
-        st = h5_error(ctx, h, "make a string type for", name);
+        st = lad__h5_error(ctx, h, "make a string type for", name);
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
         st = lad_h5_write_small(ctx, h, name, type, n, 0, buf);
@@ -358,7 +307,7 @@ static enum lad_status write_attr(struct lad_ctx *ctx, struct lad_h5 *h, const c
         H5Adelete_by_name(h->file, obj, name, H5P_DEFAULT);
     hid_t attr = H5Acreate_by_name(h->file, obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (attr < 0 || H5Awrite(attr, type, value) < 0)
-        st = h5_error(ctx, h, "write attribute", name);
+        st = lad__h5_error(ctx, h, "write attribute", name);
     if (attr >= 0)
         H5Aclose(attr);
     H5Sclose(space);

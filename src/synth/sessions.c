@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_escape.h"
 #include "lad_mem.h"
@@ -159,8 +160,7 @@ static enum lad_status index_classes(struct lad_ctx *ctx, struct lad_sessions *s
 
 static enum lad_status bcast(struct lad_ctx *ctx, void *buf, int64_t count, MPI_Datatype type)
 {
-    if (MPI_Bcast(buf, (int)count, type, 0, ctx->comm) != MPI_SUCCESS)
-        return lad_fail(ctx, LAD_ERR_MPI, "broadcast of the session file failed");
+    lad_comm_bcast(ctx, buf, count, type, 0);
     return LAD_OK;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_log.h"
 #include "lad_mem.h"
@@ -61,41 +62,6 @@ static enum lad_status fill_log(struct lad_ctx *ctx, void *arg, int64_t chunk, s
     return lad__synth_window(ctx, job->plan, lo, lo + job->seconds, job->nthreads, &job->scratch, out, items);
 }
 
-static enum lad_status mpi_file_error(struct lad_ctx *ctx, int rc, const char *what, const char *path)
-{
-    char msg[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    MPI_Error_string(rc, msg, &len);
-    return lad_fail(ctx, LAD_ERR_IO, "%s %s: %s", what, path, msg);
-}
-
-/* Collective. Creates tmp empty (a stale temporary of a crashed run with the same pid is truncated). */
-static enum lad_status open_tmp(struct lad_ctx *ctx, const char *tmp, const char *path, MPI_File *fh)
-{
-    *fh = MPI_FILE_NULL;
-    int rc = MPI_File_open(ctx->comm, tmp, MPI_MODE_WRONLY | MPI_MODE_CREATE, MPI_INFO_NULL, fh);
-    enum lad_status st = LAD_OK;
-    if (rc != MPI_SUCCESS) {
-        *fh = MPI_FILE_NULL;
-        st = mpi_file_error(ctx, rc, "cannot create", path);
-    }
-    st = lad_status_agree(ctx, st);
-    if (st == LAD_OK && (rc = MPI_File_set_size(*fh, 0)) != MPI_SUCCESS)
-        st = mpi_file_error(ctx, rc, "cannot truncate", path);
-    return lad_status_agree(ctx, st);
-}
-
-/* Collective. Closes fh if open; a failed close is a failed write (data may not have reached the file). */
-static enum lad_status close_tmp(struct lad_ctx *ctx, MPI_File *fh, const char *path, enum lad_status st)
-{
-    if (*fh != MPI_FILE_NULL) {
-        int rc = MPI_File_close(fh);
-        if (rc != MPI_SUCCESS && st == LAD_OK)
-            st = mpi_file_error(ctx, rc, "closing", path);
-    }
-    return st;
-}
-
 enum lad_status lad_synth_write(struct lad_ctx *ctx, const struct lad_synth_plan *p, const char *log_path,
                                 const char *labels_path, struct lad_synth_report *r)
 {
@@ -104,25 +70,25 @@ enum lad_status lad_synth_write(struct lad_ctx *ctx, const struct lad_synth_plan
         return lad_fail(ctx, LAD_ERR_USAGE, "synth: --out and --labels-out are the same file %s", log_path);
     double t0 = MPI_Wtime();
     char tmp_log[PATH_MAX], tmp_labels[PATH_MAX];
-    MPI_File log_fh = MPI_FILE_NULL, labels_fh = MPI_FILE_NULL;
+    struct lad_comm_file log_file = {MPI_FILE_NULL, log_path, 0, NULL};
+    struct lad_comm_file labels_file = {MPI_FILE_NULL, labels_path, 0, NULL};
     enum lad_status st = lad_outfile_collective_begin(ctx, log_path, tmp_log);
     if (st != LAD_OK)
         return st;
     st = lad_outfile_collective_begin(ctx, labels_path, tmp_labels);
     if (st == LAD_OK)
-        st = open_tmp(ctx, tmp_log, log_path, &log_fh);
+        st = lad_comm_file_open(ctx, &log_file, tmp_log, log_path);
     if (st == LAD_OK)
-        st = open_tmp(ctx, tmp_labels, labels_path, &labels_fh);
+        st = lad_comm_file_open(ctx, &labels_file, tmp_labels, labels_path);
 
     struct log_job job = {p, window_seconds(p, ctx->size), ctx->nthreads, {0}};
     struct lad__synth_ordered log = {
-        .fh = log_fh, .path = log_path, .n_chunks = (p->span + job.seconds - 1) / job.seconds, .fill = fill_log,
+        .file = &log_file, .n_chunks = (p->span + job.seconds - 1) / job.seconds, .fill = fill_log,
         .arg = &job, .progress = "writing the log",
         .est_bytes = (double)p->n_blocks * p->mean_events * EST_LINE_BYTES};
     struct lad__synth_labels_job labels_job = {p};
     struct lad__synth_ordered labels = {
-        .fh = labels_fh, .path = labels_path,
-        .n_chunks = (p->n_blocks + LAD__SYNTH_LABEL_CHUNK - 1) / LAD__SYNTH_LABEL_CHUNK,
+        .file = &labels_file, .n_chunks = (p->n_blocks + LAD__SYNTH_LABEL_CHUNK - 1) / LAD__SYNTH_LABEL_CHUNK,
         .fill = lad__synth_fill_labels, .arg = &labels_job};
     if (st == LAD_OK) {
         lad_log(ctx, LAD_LOG_VERBOSE, "synth: %lld windows of %lld s of log time", (long long)log.n_chunks,
@@ -132,14 +98,15 @@ enum lad_status lad_synth_write(struct lad_ctx *ctx, const struct lad_synth_plan
     }
     if (st == LAD_OK)
         st = lad__synth_write_ordered(ctx, &labels);
-    st = close_tmp(ctx, &log_fh, log_path, st);
-    st = close_tmp(ctx, &labels_fh, labels_path, st);
+    /* Both files are closed on every rank whatever happened (MPI_File_close is collective). */
+    st = lad_comm_file_close(ctx, &log_file, st);
+    st = lad_comm_file_close(ctx, &labels_file, st);
 
     /* Rename the log, then the labels; each end removes its temporary on failure. */
     enum lad_status st_log = lad_outfile_collective_end(ctx, log_path, tmp_log, st);
     st = lad_outfile_collective_end(ctx, labels_path, tmp_labels, st_log);
-    if (st != LAD_OK && st_log == LAD_OK && ctx->rank == 0)
-        unlink(log_path); /* a log without its labels is not a result */
+    if (st != LAD_OK && st_log == LAD_OK && ctx->rank == 0 && lad_outfile_pending_count() == 0)
+        unlink(log_path); /* a log without its labels is not a result (a pending one is discarded) */
     if (st == LAD_OK) {
         r->lines = log.items;
         r->log_bytes = log.bytes;

@@ -14,6 +14,7 @@
 
 struct lad_ctx;
 struct lad_buf;
+struct lad_comm_file;
 
 /* Datanodes of the HDFS_v1 cluster (facts.c picks replicas among them, hdfs_lines.c names them). */
 #define LAD__SYNTH_CLUSTER_NODES 203
@@ -77,8 +78,7 @@ typedef enum lad_status (*lad__synth_fill_fn)(struct lad_ctx *ctx, void *arg, in
                                               struct lad_buf *out, int64_t *items);
 
 struct lad__synth_ordered {
-    MPI_File fh;            /* open for writing on every rank */
-    const char *path;       /* the final name, for messages */
+    struct lad_comm_file *file; /* open on every rank (lad_comm_file_open) */
     int64_t n_chunks;
     lad__synth_fill_fn fill;
     void *arg;
@@ -88,10 +88,10 @@ struct lad__synth_ordered {
 };
 
 /*
- * ordered_write.c. Collective. Writes chunks 0..n_chunks-1 back to back into w->fh: in round r, rank q
- * fills chunk r * size + q in memory, an Allgather of the chunk sizes gives every rank its offset, and
- * each writes its bytes with MPI_File_write_at. Memory is one chunk per rank; the file's bytes do not
- * depend on the rank count. Returns an agreed status (LAD_ERR_IO naming the file, or the producer's).
+ * ordered_write.c. Collective. Writes chunks 0..n_chunks-1 back to back into w->file: in round r, rank q
+ * fills chunk r * size + q in memory and one lad_comm_file_append places the round's chunks in rank
+ * order. Memory is one chunk per rank; the file's bytes do not depend on the rank count. Returns an
+ * agreed status (LAD_ERR_IO naming the file, or the producer's).
  */
 enum lad_status lad__synth_write_ordered(struct lad_ctx *ctx, struct lad__synth_ordered *w);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # parse-eval: missing files and columns, LineId mismatches and malformed rows are clear errors; a
-# hand-made case gives the GA the definition gives; nothing is written.
+# hand-made case gives the GA and PA the definitions give; nothing is written.
 source "$(dirname "$0")/../lib_test.sh"
 T=$LAD_TEST_TMP
 printf 'LineId,Content,EventId,EventTemplate\n1,a,E1,x\n2,b,E1,x\n3,c,E2,y\n4,d,E3,z\n5,e,,\n' >"$T/truth.csv"
@@ -34,7 +34,19 @@ ls "$T" >"$T/before.txt"
 "$LOGAD" parse-eval --truth "$T/truth.csv" --parsed "$T/parsed.csv" >"$T/ga.txt" 2>&1 \
     || fail "parse-eval exit $?: $(cat "$T/ga.txt")"
 grep -q '^GA 0.500000  (2 of 4 lines' "$T/ga.txt" || fail "expected GA 0.5: $(cat "$T/ga.txt")"
-ls "$T" | grep -v '^ga.txt$' | diff -q - "$T/before.txt" >/dev/null || fail "parse-eval wrote a file"
+grep -q '^PA n/a' "$T/ga.txt" || fail "expected no PA without templates: $(cat "$T/ga.txt")"
+# PA: templates equal up to whitespace runs and the ends count (lines 1-3); line 4's does not, line 5 has
+# no truth: 3/4, whatever the grouping
+printf 'LineId,EventId,EventTemplate\n1,M1,x\n2,M1, x \n3,M2,y  \n4,M2,w\n5,M9,q\n' >"$T/tpl.csv"
+printf 'LineId,EventId,EventTemplate\n1,E1,a  <*> b\n2,E1,a <*> b\n3,E2,a <*>b\n' >"$T/truth_ds.csv"
+printf 'LineId,EventId,EventTemplate\n1,M1,a <*> b\n2,M1, a\t<*>  b\n3,M1,a <*> b\n' >"$T/parsed_ds.csv"
+"$LOGAD" parse-eval --truth "$T/truth.csv" --parsed "$T/tpl.csv" >"$T/pa.txt" 2>&1 || fail "parse-eval exit $?: $(cat "$T/pa.txt")"
+grep -q '^PA 0.750000  (3 of 4 lines' "$T/pa.txt" || fail "expected PA 0.75: $(cat "$T/pa.txt")"
+"$LOGAD" parse-eval --truth "$T/truth_ds.csv" --parsed "$T/parsed_ds.csv" >"$T/pa.txt" 2>&1 || fail "parse-eval exit $?"
+grep -q '^PA 0.666667  (2 of 3 lines' "$T/pa.txt" || fail "expected PA 2/3 (spaces inside a token count): $(cat "$T/pa.txt")"
+rm -f "$T/pa.txt"
+ls "$T" | grep -v -e '^ga.txt$' -e '^tpl.csv$' -e '_ds.csv$' | diff -q - "$T/before.txt" >/dev/null \
+    || fail "parse-eval wrote a file"
 # at 3 ranks the same answer, printed once
 run_np 3 parse-eval --truth "$T/truth.csv" --parsed "$T/parsed.csv" || fail "3 ranks: exit $?: $(cat "$T/run.err")"
 [ "$(grep -c '^GA 0.500000' "$T/run.out")" -eq 1 ] || fail "3 ranks: GA not printed exactly once: $(cat "$T/run.out")"

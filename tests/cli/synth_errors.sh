@@ -45,7 +45,7 @@ synth_fails "log directory not writable" 1 "$T/afile exists and is not a directo
     --sessions "$T/normal_only.tsv" --out "$T/afile/x.log" --labels-out "$OUT/x.csv"
 synth_fails "labels directory not writable" 1 "$T/afile exists and is not a directory" synth \
     --sessions "$T/normal_only.tsv" --out "$OUT/x.log" --labels-out "$T/afile/x.csv"
-# A labels path that is a directory fails only at the final rename: the finished log must go too.
+# A labels path that is a directory: refused before anything is written (it could not be renamed onto).
 mkdir -p "$OUT/dir.csv/sub"
 synth_fails "labels rename fails" 1 "cannot rename" synth --sessions "$T/normal_only.tsv" --out "$OUT/x.log" \
     --labels-out "$OUT/dir.csv"

@@ -1,11 +1,14 @@
 /*
- * mpi_mine.c - parallel mining equals one sequential Drain run, at any rank count.
+ * mpi_mine.c - parallel mining equals one sequential run of Drain and its refinement, at any rank count.
  *
  * A fixed multiset of key occurrences (key, global byte offset) is spread over the ranks in a way that
  * changes with the rank count; the same key shows up on several ranks, rank 0 holds nothing when there
  * are other ranks, and keys of all lengths (the empty key included) appear. Every rank then checks the
  * event table and its keys' events against Drain run alone over the distinct keys in order of their
- * first occurrence. Failures are summed to rank 0 by lad_test_main.
+ * first occurrence, split (lad_refine_split) over the same keys in the same order, and merged
+ * (lad_refine_merge) over the groups in order of first occurrence. The keys hold constant words
+ * that choose among a few alternatives and variables of several shapes, so that both refinement steps
+ * act across owners. Failures are summed to rank 0 by lad_test_main.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "lad_hash.h"
 #include "lad_keytab.h"
 #include "lad_mine.h"
+#include "lad_refine.h"
 #include "lad_test.h"
 
 #define N_KEYS 600
@@ -27,6 +31,7 @@ static const struct lad_drain_params params = {4, 0.5, 100};
 static void key_text(int i, char *buf, size_t cap)
 {
     static const char *heads[] = {"Receiving", "PacketResponder", "Verification", "<*>", "BLOCK*", "Served"};
+    static const char *states[] = {"on", "off", "idle"};
     int len = i % 12;
     size_t w = 0;
     buf[0] = '\0';
@@ -38,8 +43,10 @@ static void key_text(int i, char *buf, size_t cap)
             w += (size_t)snprintf(buf + w, cap - w, "%sv%d", sep, (i * 31 + t) % 5);
         else if ((t * i) % 7 == 3)
             w += (size_t)snprintf(buf + w, cap - w, "%s<*>", sep);
+        else if (t == 2)
+            w += (size_t)snprintf(buf + w, cap - w, "%s%s", sep, states[(i / 5) % 3]);
         else
-            w += (size_t)snprintf(buf + w, cap - w, "%sw%d", sep, t);
+            w += (size_t)snprintf(buf + w, cap - w, "%sw%c", sep, 'a' + t);
     }
 }
 
@@ -108,8 +115,7 @@ static void test_mine(void)
         }
     struct ref_key *ref = calloc((size_t)all.n, sizeof *ref);
     int32_t *cluster = calloc((size_t)all.n, sizeof *cluster);
-    int64_t *lines = calloc((size_t)all.n, sizeof *lines);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(ref && cluster && lines);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ref && cluster);
     for (int32_t k = 0; k < all.n; k++)
         ref[k] = (struct ref_key){all.first_pos[k], k};
     qsort(ref, (size_t)all.n, sizeof *ref, by_first);
@@ -120,29 +126,88 @@ static void test_mine(void)
         cluster[k] = lad_drain_add(d, lad_keytab_text(&all, k), all.text_len[k]);
         CU_ASSERT_FATAL(cluster[k] >= 0);
     }
-    /* Drain numbers clusters as they are created, i.e. by first occurrence: the events must follow */
+    /* the split over the same keys in the same order; then each group's first occurrence and lines */
     int32_t n_clusters = lad_drain_n_clusters(d);
-    CU_ASSERT_EQUAL_FATAL(ev.n, n_clusters);
-    CU_ASSERT(n_clusters > 20 && n_clusters < N_KEYS / 2);
-    for (int32_t k = 0; k < all.n; k++)
-        lines[cluster[k]] += all.lines[k];
-    for (int32_t c = 0; c < n_clusters; c++) {
-        char id[32];
-        snprintf(id, sizeof id, "M%d", c + 1);
-        CU_ASSERT_STRING_EQUAL(ev.ids[c], id);
-        CU_ASSERT_STRING_EQUAL(ev.templates[c], lad_drain_template(d, c));
-        CU_ASSERT_EQUAL(ev.lines[c], lines[c]);
+    const char **text_in_order = calloc((size_t)all.n, sizeof *text_in_order);
+    uint32_t *len_in_order = calloc((size_t)all.n, sizeof *len_in_order);
+    int32_t *cluster_in_order = calloc((size_t)all.n, sizeof *cluster_in_order);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text_in_order && len_in_order && cluster_in_order);
+    for (int32_t r = 0; r < all.n; r++) {
+        text_in_order[r] = lad_keytab_text(&all, ref[r].i);
+        len_in_order[r] = all.text_len[ref[r].i];
+        cluster_in_order[r] = cluster[ref[r].i];
     }
-    /* every local key got its key's cluster */
+    struct lad_refine split;
+    CU_ASSERT_EQUAL_FATAL(
+        lad_refine_split(NULL, all.n, text_in_order, len_in_order, cluster_in_order, n_clusters, &split), LAD_OK);
+    int32_t n_groups = split.n_groups;
+    struct ref_key *groups = calloc((size_t)n_groups, sizeof *groups);
+    int64_t *group_lines = calloc((size_t)n_groups, sizeof *group_lines);
+    int32_t *key_group = calloc((size_t)all.n, sizeof *key_group);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(groups && group_lines && key_group);
+    for (int32_t g = 0; g < n_groups; g++)
+        groups[g] = (struct ref_key){-1, g};
+    for (int32_t r = 0; r < all.n; r++) {
+        int32_t g = split.group[r];
+        if (groups[g].first < 0)
+            groups[g].first = ref[r].first;
+        group_lines[g] += all.lines[ref[r].i];
+        key_group[ref[r].i] = g;
+    }
+    /* the merge over the groups in order of first occurrence */
+    qsort(groups, (size_t)n_groups, sizeof *groups, by_first);
+    const char **tpl = calloc((size_t)n_groups, sizeof *tpl), **flags = calloc((size_t)n_groups, sizeof *flags);
+    int32_t *event_of_sorted = calloc((size_t)n_groups, sizeof *event_of_sorted);
+    int32_t *event_of_group = calloc((size_t)n_groups, sizeof *event_of_group);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tpl && flags && event_of_sorted && event_of_group);
+    for (int32_t s = 0; s < n_groups; s++) {
+        tpl[s] = split.templates[groups[s].i];
+        flags[s] = split.flags[groups[s].i];
+    }
+    int32_t n_events;
+    char **merged;
+    CU_ASSERT_EQUAL_FATAL(lad_refine_merge(NULL, n_groups, tpl, flags, event_of_sorted, &n_events, &merged), LAD_OK);
+    for (int32_t s = 0; s < n_groups; s++)
+        event_of_group[groups[s].i] = event_of_sorted[s];
+    /* both steps act on these keys */
+    CU_ASSERT(n_groups > n_clusters);
+    CU_ASSERT(n_events < n_groups);
+    CU_ASSERT(n_events > 20 && n_events < N_KEYS / 2);
+    CU_ASSERT_EQUAL_FATAL(ev.n, n_events);
+    int64_t *event_lines = calloc((size_t)n_events, sizeof *event_lines);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(event_lines);
+    for (int32_t g = 0; g < n_groups; g++)
+        event_lines[event_of_group[g]] += group_lines[g];
+    for (int32_t e = 0; e < n_events; e++) {
+        char id[32];
+        snprintf(id, sizeof id, "M%d", e + 1);
+        CU_ASSERT_STRING_EQUAL(ev.ids[e], id);
+        CU_ASSERT_STRING_EQUAL(ev.templates[e], merged[e]);
+        CU_ASSERT_EQUAL(ev.lines[e], event_lines[e]);
+        free(merged[e]);
+    }
+    /* every local key got its key's event */
     for (int32_t k = 0; k < keys.n; k++) {
         int32_t a = lad_keytab_find(&all, lad_keytab_text(&keys, k), keys.text_len[k], keys.hash[k]);
         CU_ASSERT_FATAL(a >= 0);
-        CU_ASSERT_EQUAL(keys.event[k], cluster[a]);
+        CU_ASSERT_EQUAL(keys.event[k], event_of_group[key_group[a]]);
     }
+    free(merged);
+    free(event_lines);
+    free(tpl);
+    free(flags);
+    free(event_of_sorted);
+    free(event_of_group);
+    free(groups);
+    free(group_lines);
+    free(key_group);
+    free(text_in_order);
+    free(len_in_order);
+    free(cluster_in_order);
+    lad_refine_free(&split);
     lad_drain_free(&d);
     free(ref);
     free(cluster);
-    free(lines);
     lad_keytab_free(&all);
     lad_events_free(&ev);
     lad_keytab_free(&keys);

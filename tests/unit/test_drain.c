@@ -140,6 +140,24 @@ static void test_short_and_empty(void)
     lad_drain_free(&d);
 }
 
+/* A token that is a variable as a whole, with punctuation kept around it, is the <*> it stands for. */
+static void test_variable_tokens(void)
+{
+    struct lad_drain *d = make(4, 0.5, 100);
+    /* "(<*>)," is not an equal constant: 2 of 4 equal tokens ("open", "now") would pass, 1 of 4 not */
+    CU_ASSERT_EQUAL(add(d, "open (<*>), x now"), 0);
+    CU_ASSERT_EQUAL(add(d, "open (<*>), y z"), 1);
+    /* it goes down the <*> child like <*>, where a head that is no child of its own finds it */
+    CU_ASSERT_EQUAL(add(d, "/<*> sent to peer"), 2);
+    CU_ASSERT_EQUAL(add(d, "abc sent to peer"), 2);
+    CU_ASSERT_STRING_EQUAL(lad_drain_template(d, 2), "<*> sent to peer");
+    /* equal punctuated variables stay in the template */
+    CU_ASSERT_EQUAL(add(d, "size <*>, free <*>)"), 3);
+    CU_ASSERT_EQUAL(add(d, "size <*>, free <*>)"), 3);
+    CU_ASSERT_STRING_EQUAL(lad_drain_template(d, 3), "size <*>, free <*>)");
+    lad_drain_free(&d);
+}
+
 static void test_bad_params(void)
 {
     struct lad_drain_params p = {2, 0.5, 100};
@@ -227,6 +245,7 @@ static CU_TestInfo tests[] = {
     {"token layers", test_token_layers},
     {"max children", test_max_children},
     {"short and empty sequences", test_short_and_empty},
+    {"variable tokens", test_variable_tokens},
     {"bad parameters", test_bad_params},
     {"insertion order", test_insertion_order},
     CU_TEST_INFO_NULL,

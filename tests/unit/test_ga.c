@@ -113,8 +113,26 @@ static void test_random(void)
     }
 }
 
+/* PA: equal templates after the DS rule only; lines without ground truth do not count. */
+static void test_pa(void)
+{
+    CU_ASSERT_TRUE(lad_pa_same_template("a <*> b", "a <*> b"));
+    CU_ASSERT_TRUE(lad_pa_same_template("  a \t<*>   b ", "a <*> b"));
+    CU_ASSERT_TRUE(lad_pa_same_template("", "   "));
+    CU_ASSERT_FALSE(lad_pa_same_template("a <*>b", "a <*> b"));
+    CU_ASSERT_FALSE(lad_pa_same_template("a <*> b", "a <*> b c"));
+    CU_ASSERT_FALSE(lad_pa_same_template("a <*> b", "A <*> b"));
+    CU_ASSERT_FALSE(lad_pa_same_template(NULL, "a"));
+    const char *truth[] = {"x <*>", "x <*>", "y", "z"};
+    const char *parsed[] = {"x  <*>", "x", "y", NULL};
+    int32_t labels[] = {0, 0, -1, 1};
+    /* only the first line counts: the second differs, the third has no truth, the last no template */
+    CU_ASSERT_EQUAL(lad_pa_count(truth, parsed, labels, 4), 1);
+}
+
 static CU_TestInfo tests[] = {
     {"hand-made cases", test_hand_made},
+    {"parsing accuracy", test_pa},
     {"labels from strings", test_labels},
     {"random against the definition", test_random},
     CU_TEST_INFO_NULL,

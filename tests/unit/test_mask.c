@@ -1,4 +1,5 @@
-/* test_mask.c - mining keys: each built-in variable kind, PCRE2 patterns, whitespace, threads. */
+/* test_mask.c - mining keys: each built-in variable kind, the punctuation kept around variables,
+ * compound identifiers, lists, PCRE2 patterns, whitespace, threads. */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,30 +40,83 @@ static void test_numbers(void)
     /* digits inside a name stay; digits after punctuation are variables of their own */
     EXPECT(k, "eth0 R02-M1 node-246 part-00590", "eth0 R02-M1 node-<*> part-<*>");
     EXPECT(k, "uid=10037, (HWID=1973)", "uid=<*>, (HWID=<*>)");
-    EXPECT(k, "appattempt_1445144423722_0020_000001", "appattempt_<*>_<*>_<*>");
+    /* numeric fields joined by identifier punctuation are one compound id */
+    EXPECT(k, "appattempt_1445144423722_0020_000001", "appattempt_<*>");
+    EXPECT(k, "attempt_1445144423722_0020_m_000001_0 at 12:01:01.500", "attempt_<*> at <*>");
     /* a token with no letter left is one variable */
     EXPECT(k, "at 12:01:01 on 2005-06-03", "at <*> on <*>");
     EXPECT(k, "plain words only", "plain words only");
     /* NUMBER alone leaves hex and paths */
     EXPECT(k, "0x1f /a/b/c", "0x1f /a/b/c");
+    /* a sign belongs to its number after punctuation, not after a letter */
+    EXPECT(k, "index:-5 shift=+3 (-7)", "index:<*> shift=<*> (<*>)");
+    EXPECT(k, "node-246 R02-5", "node-<*> R02-<*>");
+}
+
+static void test_durations_and_sizes(void)
+{
+    unsigned k = LAD_MASK_NUMBER;
+    /* number-unit pairs are one duration; a unit alone is a word */
+    EXPECT(k, "up 1h30m, waited 2m30s or 5ms", "up <*>, waited <*> or <*>");
+    EXPECT(k, "took 3d2x4", "took 3d2x4");
+    /* a size unit written after its number is part of it; its punctuation stays */
+    EXPECT(k, "estimated size 16.0 KB, free 2.5 GB)", "estimated size <*>, free <*>)");
+    EXPECT(k, "1190 bytes (1.16 KB) sent", "<*> bytes (<*>) sent");
+    EXPECT(k, "KB total, 5 items", "KB total, <*> items");
+    /* "bytes" is a word of the message, not a unit */
+    EXPECT(k, "sent 403 bytes", "sent <*> bytes");
+}
+
+static void test_punctuation_kept(void)
+{
+    EXPECT(LAD_MASK_ALL, "detected and corrected on rank 0, symbol 25, bit 1",
+           "detected and corrected on rank <*>, symbol <*>, bit <*>");
+    EXPECT(LAD_MASK_ALL, "error(s) (dcr 0x0180) detected", "error(s) (dcr <*>) detected");
+    EXPECT(LAD_MASK_ALL, "Finished task 3.0 in stage 0.0 (TID 3). 2152 bytes result",
+           "Finished task <*> in stage <*> (TID <*>). <*> bytes result");
+    /* which tokens are variables as a whole */
+    CU_ASSERT_TRUE(lad_mask_token_is_variable("<*>", 3));
+    CU_ASSERT_TRUE(lad_mask_token_is_variable("(<*>),", 6));
+    CU_ASSERT_TRUE(lad_mask_token_is_variable("/<*>:", 5));
+    CU_ASSERT_FALSE(lad_mask_token_is_variable("uid=<*>", 7));
+    CU_ASSERT_FALSE(lad_mask_token_is_variable("()", 2));
+    CU_ASSERT_FALSE(lad_mask_token_is_variable("", 0));
+    CU_ASSERT_FALSE(lad_mask_token_is_variable("<*", 2));
 }
 
 static void test_hex(void)
 {
     unsigned k = LAD_MASK_HEX;
     EXPECT(k, "flags=0x1f3a addr 0XFF", "flags=<*> addr <*>");
-    EXPECT(k, "token{9f4ef63 a64f992}", "token{<*> <*>");
+    EXPECT(k, "token{9f4ef63 a64f992}", "token{<*> <*>}");
     /* hex-looking words without digits, and short mixes, are words */
     EXPECT(k, "cafe added 3d", "cafe added 3d");
     EXPECT(k, "req-38101a0b-2096-447d-96ea-a692162415ae done", "req-<*> done");
     EXPECT(k, "took 25", "took 25");
 }
 
+static void test_mac_and_ipv6(void)
+{
+    unsigned k = LAD_MASK_HEX;
+    /* MACs: six or more 2-digit groups, whole, even where groups look like words or numbers */
+    EXPECT(k, "chip FF:F2:9F:16:E2:23:00:0D:60:E9:1D:DC ip", "chip <*> ip");
+    EXPECT(k, "peer 00:0d:60:e9:1d:dc, via 00-0D-60-E9-1D-DC", "peer <*>, via <*>");
+    /* IPv6: six or more groups, or fewer around "::" */
+    EXPECT(k, "addr fe80::1c2b:3dff:fe4e:fecd ok", "addr <*> ok");
+    EXPECT(k, "addr 2001:db8:0:0:0:0:2:1", "addr <*>");
+    EXPECT(k, "route ::1 and ab::", "route ::1 and ab::");
+    /* clocks, short pairs, mixed separators and five groups are not addresses */
+    EXPECT(k, "at 12:01:02 ab:cd dead:beef 00:11-22:33:44:55 aa:bb:cc:dd:ee", "at 12:01:02 ab:cd dead:beef "
+                                                                          "00:11-22:33:44:55 aa:bb:cc:dd:ee");
+    /* a group of five hex digits ends it */
+    EXPECT(k, "x 00:11:22:33:44:55555", "x 00:11:22:33:44:55555");
+}
+
 static void test_ip(void)
 {
     unsigned k = LAD_MASK_IP;
     EXPECT(k, "from 10.251.30.6:50010 to 10.0.0.1", "from <*> to <*>");
-    EXPECT(k, "src: /10.251.30.6:50010", "src: <*>");
+    EXPECT(k, "src: /10.251.30.6:50010", "src: /<*>");
     /* five groups or a letter after it: not an address */
     EXPECT(k, "v1.2.3.4.5 1.2.3.4x", "v1.2.3.4.5 1.2.3.4x");
     EXPECT(k, "took 25", "took 25");
@@ -99,6 +153,10 @@ static void test_runs(void)
 {
     /* a list of variables of any length is one variable */
     EXPECT(LAD_MASK_ALL, "ask 10.0.0.1:50010 to delete 1 2 3 4", "ask <*> to delete <*>");
+    /* with commas, and keeping the brackets around it */
+    EXPECT(LAD_MASK_ALL, "delete 1, 2, 3 now [4, 5] (6 7)", "delete <*> now [<*>] (<*>)");
+    /* punctuation that is not a list separator keeps the variables apart */
+    EXPECT(LAD_MASK_ALL, "(TID 3). 2152 and 3: 4", "(TID <*>). <*> and <*>: <*>");
     EXPECT(LAD_MASK_ALL & ~(unsigned)LAD_MASK_RUNS, "delete 1 2 3", "delete <*> <*> <*>");
     EXPECT(LAD_MASK_ALL, "a 1 b 2 c", "a <*> b <*> c");
 }
@@ -237,7 +295,10 @@ static void test_threads(void)
 
 static CU_TestInfo tests[] = {
     {"numbers", test_numbers},
+    {"durations and sizes", test_durations_and_sizes},
+    {"punctuation kept", test_punctuation_kept},
     {"hex and uuid", test_hex},
+    {"mac and ipv6", test_mac_and_ipv6},
     {"ip and port", test_ip},
     {"paths", test_path},
     {"block ids", test_block},
