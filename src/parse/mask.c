@@ -215,36 +215,6 @@ static bool reserve(struct lad_mask_work *w, size_t n)
     return true;
 }
 
-/* ---- pass 2: the built-in scanner (masktoken.c), token by token ---- */
-
-static bool is_space(char c)
-{
-    return (lad__mask_class[(unsigned char)c] & LAD__MASK_SPACE) != 0;
-}
-
-/* Offset of the first <*> in t[0, n) (n if none), and the end of the last one (0 if none). */
-static size_t first_wild(const char *t, size_t n)
-{
-    for (size_t i = 0; i + 3 <= n; i++)
-        if (memcmp(t + i, WILD, 3) == 0)
-            return i;
-    return n;
-}
-
-static size_t last_wild_end(const char *t, size_t n)
-{
-    for (size_t i = n; i >= 3; i--)
-        if (memcmp(t + i - 3, WILD, 3) == 0)
-            return i;
-    return 0;
-}
-
-/* Whether the punctuation t[0, end) after a variable separates items of a list: none, ',' or ';'. */
-static bool lists(const char *t, const char *end)
-{
-    return t == end || (end - t == 1 && (*t == ',' || *t == ';'));
-}
-
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap)
 {
@@ -263,72 +233,6 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
         if (cur >= 0) /* else every pattern was skipped: the text is still the caller's */
             s = w->buf[cur];
     }
-    /* Pass 2 token by token; the key is the tokens joined by one space. A token that could outgrow
-     * cap is masked into the scratch buffer first (only patterns that re-match earlier <*> can make
-     * the key longer than 3n). */
-    bool scan = (m->builtin & ~(unsigned)LAD_MASK_RUNS) != 0;
-    size_t len = 0, prev = 0; /* prev: where the last token of the key starts */
-    bool prev_variable = false;
-    for (size_t i = 0; i < n;) {
-        while (i < n && is_space(s[i]))
-            i++;
-        if (i == n)
-            break;
-        size_t b = i;
-        while (i < n && !is_space(s[i]))
-            i++;
-        /* A size unit after a number is part of it ("18.4 KB)" -> "<*>)"): only its punctuation stays. */
-        if ((m->builtin & LAD_MASK_NUMBER) && i - b <= 5 && len - prev >= 3 && lad__mask_size_unit(s + b, i - b) &&
-            memcmp(out + len - 3, WILD, 3) == 0) {
-            size_t unit = i - b;
-            while (unit > 0 && !is_space(s[b]) && ((s[b] >= 'A' && s[b] <= 'Z') || (s[b] >= 'a' && s[b] <= 'z')))
-                b++, unit--;
-            size_t room = cap - len;
-            memcpy(out + len, s + b, unit < room ? unit : room);
-            len += unit < room ? unit : room;
-            continue;
-        }
-        size_t start = len;
-        if (len > 0) {
-            if (len == cap)
-                break;
-            out[len++] = ' ';
-        }
-        size_t tok = len;
-        bool variable = false;
-        if (scan && len + 3 * (i - b) > cap) {
-            char *tmp = malloc(3 * (i - b));
-            if (tmp == NULL)
-                return SIZE_MAX;
-            size_t t = lad__mask_token(s + b, i - b, m->builtin, tmp, &variable);
-            t = t < cap - len ? t : cap - len;
-            memcpy(out + len, tmp, t);
-            free(tmp);
-            len += t;
-            variable = lad_mask_token_is_variable(out + tok, len - tok); /* it may have been cut */
-        } else if (scan) {
-            len += lad__mask_token(s + b, i - b, m->builtin, out + len, &variable);
-        } else {
-            size_t t = len + (i - b) > cap ? cap - len : i - b;
-            memcpy(out + len, s + b, t);
-            len += t;
-            variable = lad_mask_token_is_variable(out + tok, t);
-        }
-        /* A variable token right after another, with at most a list separator between them, is the
-         * same variable (a list of any length): the two become one <*>, with the punctuation before the
-         * first and after the last ("(<*>)", "[<*>]"). Other punctuation between them stays
-         * ("(TID <*>). <*> bytes"). */
-        if ((m->builtin & LAD_MASK_RUNS) && start > 0 && variable && prev_variable &&
-            first_wild(out + tok, len - tok) == 0 &&
-            lists(out + prev + last_wild_end(out + prev, start - prev), out + start)) {
-            size_t keep = prev + first_wild(out + prev, start - prev) + 3;
-            size_t tail = tok + last_wild_end(out + tok, len - tok);
-            memmove(out + keep, out + tail, len - tail);
-            len = keep + (len - tail);
-        } else {
-            prev = tok;
-            prev_variable = variable;
-        }
-    }
-    return len;
+    /* Pass 2 token by token (maskpass.c). */
+    return lad__mask_tokens(m->builtin, s, n, out, cap);
 }

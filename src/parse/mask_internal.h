@@ -15,6 +15,10 @@ extern const unsigned char lad__mask_class[256];
  * the result is a variable as a whole (lad_mask_token_is_variable). */
 size_t lad__mask_token(const char *s, size_t n, unsigned kinds, char *out, bool *variable);
 
+/* Pass 2 of lad_mask_apply (maskpass.c): the key of s[0, n) under the built-in kinds `kinds` (a mask
+ * of enum lad_mask_kind), at most cap bytes; SIZE_MAX when out of memory. */
+size_t lad__mask_tokens(unsigned kinds, const char *s, size_t n, char *out, size_t cap);
+
 /* Whether token t[0, n) is a size unit written as a word of its own after a number ("KB", "MB),"). */
 bool lad__mask_size_unit(const char *t, size_t n);
 
