@@ -37,6 +37,7 @@ typedef bool (*may_match_fn)(const char *s, size_t n);
 struct lad_masker {
     unsigned builtin;
     int n_patterns;     /* built-in date-time patterns first, then the caller's */
+    int n_builtin_patterns;
     pcre2_code **codes;
     may_match_fn prefilter[2]; /* for the built-in patterns, which come first */
 };
@@ -55,7 +56,7 @@ static const char uuid_pattern[] =
     "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b";
 
 /* Every time_pattern match holds a clock "d:dd:dd" (two ':' three bytes apart, with digits between). */
-static bool may_match_time(const char *s, size_t n)
+bool lad__mask_may_match_time(const char *s, size_t n)
 {
     for (const char *p = s, *end = s + n; (p = memchr(p, ':', (size_t)(end - p))) != NULL && end - p > 3; p++)
         if (p[3] == ':' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9')
@@ -64,7 +65,7 @@ static bool may_match_time(const char *s, size_t n)
 }
 
 /* A UUID is 36 bytes with four '-'. */
-static bool may_match_uuid(const char *s, size_t n)
+bool lad__mask_may_match_uuid(const char *s, size_t n)
 {
     int dashes = 0;
     for (const char *p = s, *end = s + n; n >= 36 && (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++)
@@ -89,11 +90,11 @@ enum lad_status lad_masker_create(struct lad_ctx *ctx, unsigned builtin, const c
     int n_early = 0;
     may_match_fn filters[2];
     if (builtin & LAD_MASK_TIME) {
-        filters[n_early] = may_match_time;
+        filters[n_early] = lad__mask_may_match_time;
         early[n_early++] = time_pattern;
     }
     if (builtin & LAD_MASK_HEX) {
-        filters[n_early] = may_match_uuid;
+        filters[n_early] = lad__mask_may_match_uuid;
         early[n_early++] = uuid_pattern;
     }
     int n_all = n_early + (n_patterns > 0 ? n_patterns : 0);
@@ -102,6 +103,7 @@ enum lad_status lad_masker_create(struct lad_ctx *ctx, unsigned builtin, const c
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the masker");
     }
     m->builtin = builtin & LAD_MASK_ALL;
+    m->n_builtin_patterns = n_early;
     for (int i = 0; i < n_early; i++)
         m->prefilter[i] = filters[i];
     enum lad_status st = LAD_OK;
@@ -218,6 +220,15 @@ static bool reserve(struct lad_mask_work *w, size_t n)
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap)
 {
+    /* The built-in patterns match inside one token (a clock "d:dd:dd", a 36-byte UUID): when they are
+     * the only ones, pass 2 runs on the raw message first and checks with their prefilters the tokens
+     * it cannot vouch for. Only where one may match does the message go through both passes. */
+    if (m->n_patterns == m->n_builtin_patterns) {
+        bool unsure = false;
+        size_t len = lad__mask_tokens(m->builtin, m->n_patterns > 0, s, n, out, cap, &unsure);
+        if (!unsure)
+            return len;
+    }
     /* Pass 1 on the raw message: a pattern may span or swallow whitespace, as in re.sub. */
     if (m->n_patterns > 0) {
         int cur = -1; /* the buffer holding the text so far; -1: still the caller's s */
@@ -234,5 +245,5 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
             s = w->buf[cur];
     }
     /* Pass 2 token by token (maskpass.c). */
-    return lad__mask_tokens(m->builtin, s, n, out, cap);
+    return lad__mask_tokens(m->builtin, false, s, n, out, cap, NULL);
 }

@@ -78,36 +78,58 @@ static inline uint64_t bytes_between(uint64_t x, unsigned lo, unsigned hi)
 #endif
 
 /*
- * End of the token that starts at s[i] (its first whitespace byte, or n). *plain tells whether none
- * of its bytes is in '-'..'<' (- . / 0-9 : ; <): such a token has no digit, no path, no <*> and no
- * hex address, so no rule changes it (see word_unchanged) - most words of a log. Eight bytes at a
- * time: whitespace candidates (bytes below 0x21) and bytes in the range are flagged in one word each;
- * the first candidate is exact, and a control byte that is not whitespace sends the rest of the token
- * to the byte loop.
+ * Whether the byte s[i] of a token, one in '-'..'<' (- . / 0-9 : ; <), leaves the token a word that
+ * no rule changes. Without a digit, '/' or '<' no kind starts but the MAC and IPv6 addresses of hex
+ * letters ("dead:beef:...", "ab::cd"): two or more groups of hex digits joined by ':' or '-'. So a
+ * ':' or '-' followed by a hex letter, ':' or '-' makes the token one for the full scanner; one at
+ * the end or before anything else ("src:", "Non-DFS") joins no two groups. '.' and ';' join nothing.
  */
-static inline size_t token_end(const char *s, size_t i, size_t n, bool *plain)
+static inline bool word_byte_ok(const char *s, size_t i, size_t n)
 {
-    bool mid = false;
+    char c = s[i];
+    if (c == '.' || c == ';')
+        return true;
+    if (c == ':' || c == '-')
+        return i + 1 == n || !(is_hex_letter(s[i + 1]) || s[i + 1] == ':' || s[i + 1] == '-');
+    return false; /* a digit, '/' or '<' */
+}
+
+/*
+ * End of the token that starts at s[i] (its first whitespace byte, or n), and in *unchanged whether
+ * it is a word no rule changes (word_byte_ok on each of its bytes in '-'..'<'). Eight bytes at a
+ * time: whitespace candidates (bytes below 0x21) and bytes in the range are flagged in one word each;
+ * the first candidate is exact, and a control byte that is not whitespace sends the token to the
+ * byte loop from that word on. Most words have no byte in the range at all.
+ */
+static inline size_t word_end(const char *s, size_t i, size_t n, bool *unchanged)
+{
+    bool ok = true;
 #if LAD__SWAR
     while (n - i >= 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
         uint64_t low = (x - 0x21 * LAD__ONES) & ~x & LAD__HIGHS;
         uint64_t range = bytes_between(x, '-' - 1, '<' + 1);
+        unsigned k = 8;
         if (low != 0) {
-            unsigned k = (unsigned)__builtin_ctzll(low) / 8;
+            k = (unsigned)__builtin_ctzll(low) / 8;
             if (!is_space(s[i + k]))
                 break;
-            *plain = !mid && (range & ((1ULL << (8 * k)) - 1)) == 0;
+            range &= (1ULL << (8 * k)) - 1; /* bytes after the token's end do not count */
+        }
+        for (; ok && range != 0; range &= range - 1)
+            ok = word_byte_ok(s, i + (unsigned)__builtin_ctzll(range) / 8, n);
+        if (k < 8) {
+            *unchanged = ok;
             return i + k;
         }
-        mid = mid || range != 0;
         i += 8;
     }
 #endif
     for (; i < n && !is_space(s[i]); i++)
-        mid = mid || (s[i] >= '-' && s[i] <= '<');
-    *plain = !mid;
+        if (ok && s[i] >= '-' && s[i] <= '<')
+            ok = word_byte_ok(s, i, n);
+    *unchanged = ok;
     return i;
 }
 
@@ -135,15 +157,58 @@ static inline bool at_end(const char *s, size_t i, size_t n)
     return i == n || is_space(s[i]);
 }
 
+/*
+ * End of the stretch at s[i] that a path can fill: up to whitespace, a byte that ends a path
+ * () ] } , ; " ' NUL) or '<'; *slashes gets its number of '/'. Paths are the longest tokens of many
+ * logs, so eight bytes at a time: the bytes that may stop it (below 0x21, 0x22-0x2c, ';', '<', ']',
+ * '}') are flagged together and the first is checked, the '/' before it counted.
+ */
+static inline size_t path_end(const char *s, size_t i, size_t n, size_t *slashes)
+{
+    size_t count = 0;
+#if LAD__SWAR
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t stop = ((x - 0x21 * LAD__ONES) & ~x & LAD__HIGHS) | bytes_between(x, 0x21, 0x2d) |
+                        bytes_between(x, ':', '=') | bytes_between(x, '\\', '^') | bytes_between(x, '|', '~');
+        uint64_t slash = bytes_between(x, '.', '0');
+        if (stop != 0) {
+            unsigned k = (unsigned)__builtin_ctzll(stop) / 8;
+            count += (size_t)__builtin_popcountll(slash & ((1ULL << (8 * k)) - 1));
+            i += k;
+            if (token_class[(unsigned char)s[i]] & (T_SPACE | T_PATH_END | T_WILD))
+                break;
+            count += s[i++] == '/'; /* a byte that only looked like a stop ('#', '(', a control byte) */
+            continue;
+        }
+        count += (size_t)__builtin_popcountll(slash);
+        i += 8;
+    }
+#endif
+    for (; i < n && !(token_class[(unsigned char)s[i]] & (T_SPACE | T_PATH_END | T_WILD)); i++)
+        count += s[i] == '/';
+    *slashes = count;
+    return i;
+}
+
+/* End of a group of 1-3 digits at s[i] (a fourth digit makes it no IPv4 group, as in ip_len), or 0. */
+static inline size_t group_end(const char *s, size_t i, size_t n)
+{
+    if (i == n || !is_digit(s[i]))
+        return 0;
+    size_t e = i + 1;
+    e += e < n && is_digit(s[e]);
+    e += e < n && is_digit(s[e]) && e - i == 2;
+    return e < n && is_digit(s[e]) ? 0 : e;
+}
+
 /* End of an IPv4 address at s[i] (four groups of 1-3 digits, a ":port" of digits if one follows), or
  * 0. */
 static size_t ipv4_end(const char *s, size_t i, size_t n)
 {
     for (int g = 0; g < 4; g++) {
-        size_t d = i;
-        while (i < n && i - d < 4 && is_digit(s[i]))
-            i++;
-        if (i == d || i - d > 3)
+        if ((i = group_end(s, i, n)) == 0)
             return 0;
         if (g < 3 && (i == n || s[i++] != '.'))
             return 0;
@@ -153,24 +218,27 @@ static size_t ipv4_end(const char *s, size_t i, size_t n)
     return i;
 }
 
-/*
- * Whether a token with no digit, '/' or '<' is a word that no rule changes. The only variables
- * without digits are MAC and IPv6 addresses of hex letters ("dead:beef:...", "ab::cd"): two or more
- * groups of hex digits joined by ':' or '-'. So a ':' or '-' followed by a hex letter, ':' or '-'
- * sends the token to the full scanner; one at the end or before anything else ("src:", "Non-DFS")
- * joins no two groups.
- */
-static bool word_unchanged(const char *s, size_t n)
+/* Copies the n bytes of a token: most are short, and a call to memcpy costs more than the copy. */
+static inline void copy_token(char *dst, const char *src, size_t n)
 {
-    unsigned classes = 0;
-    for (size_t i = 0; i < n; i++)
-        classes |= token_class[(unsigned char)s[i]];
-    if (classes & (T_DIGIT | T_SLASH | T_WILD))
-        return false;
-    for (size_t i = 0; (classes & T_SEP) && i + 1 < n; i++)
-        if ((s[i] == ':' || s[i] == '-') && (is_hex_letter(s[i + 1]) || s[i + 1] == ':' || s[i + 1] == '-'))
-            return false;
-    return true;
+    if (n >= 8 && n <= 16) { /* two 8-byte moves that overlap in the middle */
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) { /* the same with 4 bytes */
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n > 16) {
+        memcpy(dst, src, n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
 }
 
 /* What token_shape found: the token s[b, end) is copied (PLAIN), is s[b, b + wild_at) <*> s[tail, end)
@@ -217,9 +285,8 @@ static struct shape token_shape(const char *s, size_t b, size_t n, unsigned kind
             /* A path filling the token (no byte that ends a path, no '<'), with two '/' and more than
              * two bytes: the path is masked, the '.' and ':' after it stay, and tidy joins nothing
              * to the <*> as no field follows that punctuation. */
-            int slashes = 0;
-            for (i = b; i < n && !(token_class[(unsigned char)s[i]] & (T_SPACE | T_PATH_END | T_WILD)); i++)
-                slashes += s[i] == '/';
+            size_t slashes = 0;
+            i = path_end(s, b, n, &slashes);
             for (tail = i; tail > b && (s[tail - 1] == '.' || s[tail - 1] == ':'); tail--)
                 ;
             if (at_end(s, i, n) && slashes >= 2 && tail - b > 2)
@@ -239,15 +306,16 @@ static struct shape token_shape(const char *s, size_t b, size_t n, unsigned kind
         sh.tail = tail;
         return sh;
     }
-    /* Not one of those: find the end from where the shape stopped (no whitespace before it). */
-    bool plain = false, read_part;
-    if (i == b)
-        i = token_end(s, b, n, &plain); /* plain: about the whole token */
-    else if (!at_end(s, i, n))
-        i = token_end(s, i, n, &read_part);
+    /* Not one of those: find the end from where the shape stopped (no whitespace before it). A
+     * token that starts with a digit or '/' is no unchanged word. */
+    bool unchanged = false;
+    size_t from = i;
+    if (from == b || !at_end(s, from, n)) {
+        i = word_end(s, from, n, &unchanged);
+        unchanged = unchanged && from == b; /* else bytes before `from` were not looked at */
+    }
     sh.end = i;
-    if (plain || word_unchanged(s + b, i - b))
-        sh.kind = PLAIN; /* a word: no kind starts without a digit, '/' or '<' but the hex-letter addresses */
+    sh.kind = unchanged ? PLAIN : FULL;
     return sh;
 }
 
@@ -274,7 +342,21 @@ static bool lists(const char *t, const char *end)
     return t == end || (end - t == 1 && (*t == ',' || *t == ';'));
 }
 
-size_t lad__mask_tokens(unsigned kinds, const char *s, size_t n, char *out, size_t cap)
+/*
+ * Whether the built-in patterns may match in token t[0, n) of shape sh. A clock "d:dd:dd" has digits
+ * and two ':', a UUID 36 bytes with four '-' and hex letters after them: neither fits a number, an
+ * IPv4 address (one ':' at most), a block id (one '-') or an unchanged word (no digit, and no '-'
+ * before a hex letter). Paths and the tokens left to the full scanner are asked.
+ */
+static bool patterns_may_match(unsigned kinds, const char *t, size_t n, const struct shape *sh)
+{
+    if (sh->kind == PLAIN || (sh->kind == WILD_SHAPE && t[0] != '/') || (sh->kind == WILD_SHAPE && sh->wild_at == 1))
+        return false;
+    return ((kinds & LAD_MASK_TIME) && lad__mask_may_match_time(t, n)) ||
+           ((kinds & LAD_MASK_HEX) && lad__mask_may_match_uuid(t, n));
+}
+
+size_t lad__mask_tokens(unsigned kinds, bool guard, const char *s, size_t n, char *out, size_t cap, bool *unsure)
 {
     /* A token that could outgrow cap is masked into a scratch buffer first (only patterns that
      * re-match earlier <*> can make the key longer than 3n). */
@@ -287,15 +369,20 @@ size_t lad__mask_tokens(unsigned kinds, const char *s, size_t n, char *out, size
         if (i == n)
             break;
         size_t b = i;
-        bool plain;
         struct shape sh = {FULL, 0, 0, 0};
-        if (scan)
+        if (scan) {
             sh = token_shape(s, b, n, kinds);
-        else
-            sh.end = token_end(s, b, n, &plain);
+        } else {
+            for (sh.end = b; sh.end < n && !is_space(s[sh.end]);)
+                sh.end++;
+        }
         i = sh.end;
+        if (guard && patterns_may_match(kinds, s + b, i - b, &sh)) {
+            *unsure = true;
+            return 0;
+        }
         /* A size unit after a number is part of it ("18.4 KB)" -> "<*>)"): only its punctuation stays. */
-        if ((kinds & LAD_MASK_NUMBER) && i - b <= 5 && len - prev >= 3 && memcmp(out + len - 3, WILD, 3) == 0 &&
+        if (i - b <= 5 && (kinds & LAD_MASK_NUMBER) && len - prev >= 3 && memcmp(out + len - 3, WILD, 3) == 0 &&
             lad__mask_size_unit(s + b, i - b)) {
             size_t unit = i - b;
             while (unit > 0 && !is_space(s[b]) && ((s[b] >= 'A' && s[b] <= 'Z') || (s[b] >= 'a' && s[b] <= 'z')))
@@ -307,6 +394,10 @@ size_t lad__mask_tokens(unsigned kinds, const char *s, size_t n, char *out, size
         }
         size_t start = len;
         if (len > 0) {
+            if (len == cap && guard) { /* the rest goes unread: let the caller go the sure way */
+                *unsure = true;
+                return 0;
+            }
             if (len == cap)
                 break;
             out[len++] = ' ';
@@ -324,12 +415,12 @@ size_t lad__mask_tokens(unsigned kinds, const char *s, size_t n, char *out, size
             len += t;
             variable = lad_mask_token_is_variable(out + tok, len - tok); /* it may have been cut */
         } else if (sh.kind == PLAIN) {
-            memcpy(out + len, s + b, i - b);
+            copy_token(out + len, s + b, i - b);
             len += i - b;
         } else if (sh.kind == WILD_SHAPE) {
-            memcpy(out + len, s + b, sh.wild_at);
+            copy_token(out + len, s + b, sh.wild_at);
             memcpy(out + len + sh.wild_at, WILD, 3);
-            memcpy(out + len + sh.wild_at + 3, s + sh.tail, i - sh.tail);
+            copy_token(out + len + sh.wild_at + 3, s + sh.tail, i - sh.tail);
             len += sh.wild_at + 3 + i - sh.tail;
             variable = true;
         } else if (scan) {
