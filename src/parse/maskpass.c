@@ -67,16 +67,6 @@ static inline bool is_hex_letter(char c)
     return (unsigned char)((c | 0x20) - 'a') <= 'f' - 'a';
 }
 
-#if LAD__SWAR
-/* Bytes of x in (lo, hi), flagged by their high bit; exact per byte for lo, hi <= 0x80, as no lane
- * carries into the next (the "hasbetween" of the Bit Twiddling Hacks). */
-static inline uint64_t bytes_between(uint64_t x, unsigned lo, unsigned hi)
-{
-    const uint64_t low7 = 0x7f * LAD__ONES;
-    return ((hi + 0x7f) * LAD__ONES - (x & low7)) & ~x & ((x & low7) + (0x7f - lo) * LAD__ONES) & LAD__HIGHS;
-}
-#endif
-
 /*
  * Whether the byte s[i] of a token, one in '-'..'<' (- . / 0-9 : ; <), leaves the token a word that
  * no rule changes. Without a digit, '/' or '<' no kind starts but the MAC and IPv6 addresses of hex
@@ -109,7 +99,7 @@ static inline size_t word_end(const char *s, size_t i, size_t n, bool *unchanged
         uint64_t x;
         memcpy(&x, s + i, 8);
         uint64_t low = (x - 0x21 * LAD__ONES) & ~x & LAD__HIGHS;
-        uint64_t range = bytes_between(x, '-' - 1, '<' + 1);
+        uint64_t range = lad__bytes_between(x, '-' - 1, '<' + 1);
         unsigned k = 8;
         if (low != 0) {
             k = (unsigned)__builtin_ctzll(low) / 8;
@@ -133,33 +123,24 @@ static inline size_t word_end(const char *s, size_t i, size_t n, bool *unchanged
     return i;
 }
 
-/* End of the run of ASCII digits at s[i], eight bytes at a time. */
-static inline size_t digits_end(const char *s, size_t i, size_t n)
-{
-#if LAD__SWAR
-    while (n - i >= 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        uint64_t other = ~bytes_between(x, '0' - 1, '9' + 1) & LAD__HIGHS;
-        if (other != 0)
-            return i + (unsigned)__builtin_ctzll(other) / 8;
-        i += 8;
-    }
-#endif
-    while (i < n && is_digit(s[i]))
-        i++;
-    return i;
-}
-
 /* Whether s[i] ends a token. */
 static inline bool at_end(const char *s, size_t i, size_t n)
 {
     return i == n || is_space(s[i]);
 }
 
+#if LAD__SWAR
+/* The number of flags in x, or 2 if more. */
+static inline size_t up_to_two(uint64_t x)
+{
+    return (x != 0) + ((x & (x - 1)) != 0);
+}
+#endif
+
 /*
  * End of the stretch at s[i] that a path can fill: up to whitespace, a byte that ends a path
- * () ] } , ; " ' NUL) or '<'; *slashes gets its number of '/'. Paths are the longest tokens of many
+ * () ] } , ; " ' NUL) or '<'; *slashes gets its number of '/' (each word's counted up to two: a path
+ * needs two, and x86-64's baseline has no popcount instruction). Paths are the longest tokens of many
  * logs, so eight bytes at a time: the bytes that may stop it (below 0x21, 0x22-0x2c, ';', '<', ']',
  * '}') are flagged together and the first is checked, the '/' before it counted.
  */
@@ -170,19 +151,19 @@ static inline size_t path_end(const char *s, size_t i, size_t n, size_t *slashes
     while (n - i >= 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        uint64_t stop = ((x - 0x21 * LAD__ONES) & ~x & LAD__HIGHS) | bytes_between(x, 0x21, 0x2d) |
-                        bytes_between(x, ':', '=') | bytes_between(x, '\\', '^') | bytes_between(x, '|', '~');
-        uint64_t slash = bytes_between(x, '.', '0');
+        uint64_t stop = ((x - 0x21 * LAD__ONES) & ~x & LAD__HIGHS) | lad__bytes_between(x, 0x21, 0x2d) |
+                        lad__bytes_between(x, ':', '=') | lad__bytes_between(x, '\\', '^') | lad__bytes_between(x, '|', '~');
+        uint64_t slash = lad__bytes_between(x, '.', '0');
         if (stop != 0) {
             unsigned k = (unsigned)__builtin_ctzll(stop) / 8;
-            count += (size_t)__builtin_popcountll(slash & ((1ULL << (8 * k)) - 1));
+            count += up_to_two(slash & ((1ULL << (8 * k)) - 1));
             i += k;
             if (token_class[(unsigned char)s[i]] & (T_SPACE | T_PATH_END | T_WILD))
                 break;
             count += s[i++] == '/'; /* a byte that only looked like a stop ('#', '(', a control byte) */
             continue;
         }
-        count += (size_t)__builtin_popcountll(slash);
+        count += up_to_two(slash);
         i += 8;
     }
 #endif
@@ -214,7 +195,7 @@ static size_t ipv4_end(const char *s, size_t i, size_t n)
             return 0;
     }
     if (i + 1 < n && s[i] == ':' && is_digit(s[i + 1]))
-        i = digits_end(s, i + 1, n);
+        i = lad__digits_end(s, i + 1, n);
     return i;
 }
 
@@ -241,16 +222,17 @@ static inline void copy_token(char *dst, const char *src, size_t n)
     }
 }
 
-/* What token_shape found: the token s[b, end) is copied (PLAIN), is s[b, b + wild_at) <*> s[tail, end)
- * (WILD), or needs lad__mask_token (FULL). */
+/* What token_shape found in the token s[b, end): a word copied as it is (PLAIN); a variable whose
+ * key is s[b, b + wild_at) <*> s[tail, end) (NUMBER, IPV4 with or without the '/' before it, PATH,
+ * BLOCK); or a token for lad__mask_token (FULL). */
+enum shape_kind { PLAIN, NUMBER, IPV4, PATH, BLOCK, FULL };
 struct shape {
-    enum { PLAIN, WILD_SHAPE, FULL } kind;
+    enum shape_kind kind;
     size_t end, wild_at, tail;
 };
 
 /*
- * The shape of the token at s[b] (b < n, not whitespace), read once from its first byte. Every WILD
- * shape below is a variable as a whole: '/', '.' and ':' around the <*> are no letters.
+ * The shape of the token at s[b] (b < n, not whitespace), read once from its first byte.
  */
 static struct shape token_shape(const char *s, size_t b, size_t n, unsigned kinds)
 {
@@ -258,18 +240,18 @@ static struct shape token_shape(const char *s, size_t b, size_t n, unsigned kind
     size_t i = b;    /* how far the shape was read */
     size_t tail = 0; /* for a WILD shape: where the bytes after the <*> start */
     if (is_digit(s[b])) {
-        i = digits_end(s, b, n);
+        i = lad__digits_end(s, b, n);
         if (at_end(s, i, n) && (kinds & LAD_MASK_NUMBER)) {
             /* Digits only: no hex group (no ':' or '-' follows), no IPv4 address (no '.'), so
              * run_len takes the whole run as a number. */
-            sh.kind = WILD_SHAPE;
+            sh.kind = NUMBER;
             tail = i;
         } else if (i - b <= 3 && s[i] == '.' && (kinds & LAD_MASK_IP)) {
             /* 10.251.30.6:50010: the first group ends at '.', so it is no hex group; ip_len takes it
              * all, the port too, as nothing follows it. */
             size_t e = ipv4_end(s, b, n);
             if (e > 0 && at_end(s, e, n)) {
-                sh.kind = WILD_SHAPE;
+                sh.kind = IPV4;
                 i = tail = e;
             }
         }
@@ -278,7 +260,7 @@ static struct shape token_shape(const char *s, size_t b, size_t n, unsigned kind
         size_t e = b + 1 < n && is_digit(s[b + 1]) && (kinds & LAD_MASK_IP) ? ipv4_end(s, b + 1, n) : 0;
         if (e > 0 && at_end(s, e, n)) {
             /* /10.251.30.6:50010: one '/' is no path, so the '/' stays and the address is masked. */
-            sh.kind = WILD_SHAPE;
+            sh.kind = IPV4;
             sh.wild_at = 1;
             i = tail = e;
         } else if (kinds & LAD_MASK_PATH) {
@@ -290,18 +272,18 @@ static struct shape token_shape(const char *s, size_t b, size_t n, unsigned kind
             for (tail = i; tail > b && (s[tail - 1] == '.' || s[tail - 1] == ':'); tail--)
                 ;
             if (at_end(s, i, n) && slashes >= 2 && tail - b > 2)
-                sh.kind = WILD_SHAPE;
+                sh.kind = PATH;
         }
     } else if (s[b] == 'b' && (kinds & LAD_MASK_BLOCK) && n - b > 4 && memcmp(s + b, "blk_", 4) == 0) {
         /* 'b' starts no hex group ("bl" is no hex), so run_len sees "blk_" and the digits. */
         size_t d = b + 4 + (s[b + 4] == '-');
-        i = digits_end(s, d, n);
+        i = lad__digits_end(s, d, n);
         if (i > d && at_end(s, i, n)) {
-            sh.kind = WILD_SHAPE;
+            sh.kind = BLOCK;
             tail = i;
         }
     }
-    if (sh.kind == WILD_SHAPE) {
+    if (sh.kind != FULL) {
         sh.end = i;
         sh.tail = tail;
         return sh;
@@ -350,7 +332,7 @@ static bool lists(const char *t, const char *end)
  */
 static bool patterns_may_match(unsigned kinds, const char *t, size_t n, const struct shape *sh)
 {
-    if (sh->kind == PLAIN || (sh->kind == WILD_SHAPE && t[0] != '/') || (sh->kind == WILD_SHAPE && sh->wild_at == 1))
+    if (sh->kind != PATH && sh->kind != FULL)
         return false;
     return ((kinds & LAD_MASK_TIME) && lad__mask_may_match_time(t, n)) ||
            ((kinds & LAD_MASK_HEX) && lad__mask_may_match_uuid(t, n));
@@ -417,7 +399,7 @@ size_t lad__mask_tokens(unsigned kinds, bool guard, const char *s, size_t n, cha
         } else if (sh.kind == PLAIN) {
             copy_token(out + len, s + b, i - b);
             len += i - b;
-        } else if (sh.kind == WILD_SHAPE) {
+        } else if (sh.kind != FULL) { /* a variable as a whole: '/', '.' and ':' are no letters */
             copy_token(out + len, s + b, sh.wild_at);
             memcpy(out + len + sh.wild_at, WILD, 3);
             copy_token(out + len + sh.wild_at + 3, s + sh.tail, i - sh.tail);
