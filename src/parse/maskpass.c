@@ -173,15 +173,13 @@ static inline size_t path_end(const char *s, size_t i, size_t n, size_t *slashes
     return i;
 }
 
-/* End of a group of 1-3 digits at s[i] (a fourth digit makes it no IPv4 group, as in ip_len), or 0. */
+/* End of a group of 1-3 digits at s[i], or 0 (a longer run is no IPv4 group, as in ip_len). */
 static inline size_t group_end(const char *s, size_t i, size_t n)
 {
-    if (i == n || !is_digit(s[i]))
-        return 0;
-    size_t e = i + 1;
-    e += e < n && is_digit(s[e]);
-    e += e < n && is_digit(s[e]) && e - i == 2;
-    return e < n && is_digit(s[e]) ? 0 : e;
+    size_t e = i;
+    while (e < n && is_digit(s[e]))
+        e++;
+    return e - i - 1 < 3 ? e : 0;
 }
 
 /* End of an IPv4 address at s[i] (four groups of 1-3 digits, a ":port" of digits if one follows), or
@@ -343,6 +341,7 @@ size_t lad__mask_tokens(unsigned kinds, bool guard, const char *s, size_t n, cha
     /* A token that could outgrow cap is masked into a scratch buffer first (only patterns that
      * re-match earlier <*> can make the key longer than 3n). */
     bool scan = (kinds & ~(unsigned)LAD_MASK_RUNS) != 0;
+    bool roomy = cap / 3 >= n; /* the key so far and a token masked byte by byte always fit */
     size_t len = 0, prev = 0; /* prev: where the last token of the key starts */
     bool prev_variable = false;
     for (size_t i = 0; i < n;) {
@@ -363,9 +362,10 @@ size_t lad__mask_tokens(unsigned kinds, bool guard, const char *s, size_t n, cha
             *unsure = true;
             return 0;
         }
-        /* A size unit after a number is part of it ("18.4 KB)" -> "<*>)"): only its punctuation stays. */
-        if (i - b <= 5 && (kinds & LAD_MASK_NUMBER) && len - prev >= 3 && memcmp(out + len - 3, WILD, 3) == 0 &&
-            lad__mask_size_unit(s + b, i - b)) {
+        /* A size unit after a number is part of it ("18.4 KB)" -> "<*>)"): only its punctuation stays.
+         * (Units start with a capital or 'k', which most short words do not: tested first.) */
+        if (i - b <= 5 && (kinds & LAD_MASK_NUMBER) && ((s[b] >= 'A' && s[b] <= 'Z') || s[b] == 'k') &&
+            len - prev >= 3 && memcmp(out + len - 3, WILD, 3) == 0 && lad__mask_size_unit(s + b, i - b)) {
             size_t unit = i - b;
             while (unit > 0 && !is_space(s[b]) && ((s[b] >= 'A' && s[b] <= 'Z') || (s[b] >= 'a' && s[b] <= 'z')))
                 b++, unit--;
@@ -386,7 +386,7 @@ size_t lad__mask_tokens(unsigned kinds, bool guard, const char *s, size_t n, cha
         }
         size_t tok = len;
         bool variable = false;
-        if (scan && len + 3 * (i - b) > cap) {
+        if (scan && !roomy && len + 3 * (i - b) > cap) {
             char *tmp = malloc(3 * (i - b));
             if (tmp == NULL)
                 return SIZE_MAX;
