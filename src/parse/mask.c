@@ -37,6 +37,7 @@ typedef bool (*may_match_fn)(const char *s, size_t n);
 struct lad_masker {
     unsigned builtin;
     int n_patterns;     /* built-in date-time patterns first, then the caller's */
+    int n_builtin_patterns;
     pcre2_code **codes;
     may_match_fn prefilter[2]; /* for the built-in patterns, which come first */
 };
@@ -55,7 +56,7 @@ static const char uuid_pattern[] =
     "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b";
 
 /* Every time_pattern match holds a clock "d:dd:dd" (two ':' three bytes apart, with digits between). */
-static bool may_match_time(const char *s, size_t n)
+bool lad__mask_may_match_time(const char *s, size_t n)
 {
     for (const char *p = s, *end = s + n; (p = memchr(p, ':', (size_t)(end - p))) != NULL && end - p > 3; p++)
         if (p[3] == ':' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9')
@@ -64,7 +65,7 @@ static bool may_match_time(const char *s, size_t n)
 }
 
 /* A UUID is 36 bytes with four '-'. */
-static bool may_match_uuid(const char *s, size_t n)
+bool lad__mask_may_match_uuid(const char *s, size_t n)
 {
     int dashes = 0;
     for (const char *p = s, *end = s + n; n >= 36 && (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++)
@@ -89,11 +90,11 @@ enum lad_status lad_masker_create(struct lad_ctx *ctx, unsigned builtin, const c
     int n_early = 0;
     may_match_fn filters[2];
     if (builtin & LAD_MASK_TIME) {
-        filters[n_early] = may_match_time;
+        filters[n_early] = lad__mask_may_match_time;
         early[n_early++] = time_pattern;
     }
     if (builtin & LAD_MASK_HEX) {
-        filters[n_early] = may_match_uuid;
+        filters[n_early] = lad__mask_may_match_uuid;
         early[n_early++] = uuid_pattern;
     }
     int n_all = n_early + (n_patterns > 0 ? n_patterns : 0);
@@ -102,6 +103,7 @@ enum lad_status lad_masker_create(struct lad_ctx *ctx, unsigned builtin, const c
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the masker");
     }
     m->builtin = builtin & LAD_MASK_ALL;
+    m->n_builtin_patterns = n_early;
     for (int i = 0; i < n_early; i++)
         m->prefilter[i] = filters[i];
     enum lad_status st = LAD_OK;
@@ -215,39 +217,18 @@ static bool reserve(struct lad_mask_work *w, size_t n)
     return true;
 }
 
-/* ---- pass 2: the built-in scanner (masktoken.c), token by token ---- */
-
-static bool is_space(char c)
-{
-    return (lad__mask_class[(unsigned char)c] & LAD__MASK_SPACE) != 0;
-}
-
-/* Offset of the first <*> in t[0, n) (n if none), and the end of the last one (0 if none). */
-static size_t first_wild(const char *t, size_t n)
-{
-    for (size_t i = 0; i + 3 <= n; i++)
-        if (memcmp(t + i, WILD, 3) == 0)
-            return i;
-    return n;
-}
-
-static size_t last_wild_end(const char *t, size_t n)
-{
-    for (size_t i = n; i >= 3; i--)
-        if (memcmp(t + i - 3, WILD, 3) == 0)
-            return i;
-    return 0;
-}
-
-/* Whether the punctuation t[0, end) after a variable separates items of a list: none, ',' or ';'. */
-static bool lists(const char *t, const char *end)
-{
-    return t == end || (end - t == 1 && (*t == ',' || *t == ';'));
-}
-
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap)
 {
+    /* The built-in patterns match inside one token (a clock "d:dd:dd", a 36-byte UUID): when they are
+     * the only ones, pass 2 runs on the raw message first and checks with their prefilters the tokens
+     * it cannot vouch for. Only where one may match does the message go through both passes. */
+    if (m->n_patterns == m->n_builtin_patterns) {
+        bool unsure = false;
+        size_t len = lad__mask_tokens(m->builtin, m->n_patterns > 0, s, n, out, cap, &unsure);
+        if (!unsure)
+            return len;
+    }
     /* Pass 1 on the raw message: a pattern may span or swallow whitespace, as in re.sub. */
     if (m->n_patterns > 0) {
         int cur = -1; /* the buffer holding the text so far; -1: still the caller's s */
@@ -263,72 +244,6 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
         if (cur >= 0) /* else every pattern was skipped: the text is still the caller's */
             s = w->buf[cur];
     }
-    /* Pass 2 token by token; the key is the tokens joined by one space. A token that could outgrow
-     * cap is masked into the scratch buffer first (only patterns that re-match earlier <*> can make
-     * the key longer than 3n). */
-    bool scan = (m->builtin & ~(unsigned)LAD_MASK_RUNS) != 0;
-    size_t len = 0, prev = 0; /* prev: where the last token of the key starts */
-    bool prev_variable = false;
-    for (size_t i = 0; i < n;) {
-        while (i < n && is_space(s[i]))
-            i++;
-        if (i == n)
-            break;
-        size_t b = i;
-        while (i < n && !is_space(s[i]))
-            i++;
-        /* A size unit after a number is part of it ("18.4 KB)" -> "<*>)"): only its punctuation stays. */
-        if ((m->builtin & LAD_MASK_NUMBER) && i - b <= 5 && len - prev >= 3 && lad__mask_size_unit(s + b, i - b) &&
-            memcmp(out + len - 3, WILD, 3) == 0) {
-            size_t unit = i - b;
-            while (unit > 0 && !is_space(s[b]) && ((s[b] >= 'A' && s[b] <= 'Z') || (s[b] >= 'a' && s[b] <= 'z')))
-                b++, unit--;
-            size_t room = cap - len;
-            memcpy(out + len, s + b, unit < room ? unit : room);
-            len += unit < room ? unit : room;
-            continue;
-        }
-        size_t start = len;
-        if (len > 0) {
-            if (len == cap)
-                break;
-            out[len++] = ' ';
-        }
-        size_t tok = len;
-        bool variable = false;
-        if (scan && len + 3 * (i - b) > cap) {
-            char *tmp = malloc(3 * (i - b));
-            if (tmp == NULL)
-                return SIZE_MAX;
-            size_t t = lad__mask_token(s + b, i - b, m->builtin, tmp, &variable);
-            t = t < cap - len ? t : cap - len;
-            memcpy(out + len, tmp, t);
-            free(tmp);
-            len += t;
-            variable = lad_mask_token_is_variable(out + tok, len - tok); /* it may have been cut */
-        } else if (scan) {
-            len += lad__mask_token(s + b, i - b, m->builtin, out + len, &variable);
-        } else {
-            size_t t = len + (i - b) > cap ? cap - len : i - b;
-            memcpy(out + len, s + b, t);
-            len += t;
-            variable = lad_mask_token_is_variable(out + tok, t);
-        }
-        /* A variable token right after another, with at most a list separator between them, is the
-         * same variable (a list of any length): the two become one <*>, with the punctuation before the
-         * first and after the last ("(<*>)", "[<*>]"). Other punctuation between them stays
-         * ("(TID <*>). <*> bytes"). */
-        if ((m->builtin & LAD_MASK_RUNS) && start > 0 && variable && prev_variable &&
-            first_wild(out + tok, len - tok) == 0 &&
-            lists(out + prev + last_wild_end(out + prev, start - prev), out + start)) {
-            size_t keep = prev + first_wild(out + prev, start - prev) + 3;
-            size_t tail = tok + last_wild_end(out + tok, len - tok);
-            memmove(out + keep, out + tail, len - tail);
-            len = keep + (len - tail);
-        } else {
-            prev = tok;
-            prev_variable = variable;
-        }
-    }
-    return len;
+    /* Pass 2 token by token (maskpass.c). */
+    return lad__mask_tokens(m->builtin, false, s, n, out, cap, NULL);
 }

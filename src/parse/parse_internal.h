@@ -69,4 +69,32 @@ static inline size_t lad__find_byte(const char *s, size_t from, size_t stop, cha
     return hit ? (size_t)(hit - s) : stop;
 }
 
+#if LAD__SWAR
+/* Local. The bytes of x in (lo, hi), flagged by their high bit; exact per byte for lo, hi <= 0x80, as
+ * no lane carries into the next (the "hasbetween" of the Bit Twiddling Hacks). */
+static inline uint64_t lad__bytes_between(uint64_t x, unsigned lo, unsigned hi)
+{
+    const uint64_t low7 = 0x7f * LAD__ONES;
+    return ((hi + 0x7f) * LAD__ONES - (x & low7)) & ~x & ((x & low7) + (0x7f - lo) * LAD__ONES) & LAD__HIGHS;
+}
+#endif
+
+/* Local. The end of the run of ASCII digits at s[from], before stop; eight bytes at a time. */
+static inline size_t lad__digits_end(const char *s, size_t from, size_t stop)
+{
+#if LAD__SWAR
+    while (stop - from >= 8) {
+        uint64_t x;
+        memcpy(&x, s + from, 8);
+        uint64_t other = ~lad__bytes_between(x, '0' - 1, '9' + 1) & LAD__HIGHS;
+        if (other != 0)
+            return from + (size_t)__builtin_ctzll(other) / 8;
+        from += 8;
+    }
+#endif
+    while (from < stop && (unsigned char)(s[from] - '0') <= 9)
+        from++;
+    return from;
+}
+
 #endif
