@@ -2,9 +2,11 @@
  * logreg.c - L2-regularized logistic regression by a distributed, damped Newton method.
  *
  * Objective: F(w, b) = (1/N) sum_i c_i [softplus(z_i) - y_i z_i] + lambda/2 |w|^2, z_i = w.x_i + b, over
- * the N labelled rows (c_i = 1, or N / (2 N_class) when balanced). Each rank keeps its labelled rows,
- * transformed once, with a trailing 1 for the bias; a Newton step needs one pass over them (BLAS dgemv
- * and dsyrk) and one reduction of [loss, gradient, Hessian].
+ * the N labelled rows (c_i = 1, or N / (2 N_class) when balanced). Each rank reads its labelled rows
+ * from the compressed feature matrix, a chunk at a time, transformed, with a trailing 1 for the bias;
+ * a Newton step needs one pass over them (BLAS dgemv and dsyrk) and one reduction of [loss, gradient,
+ * Hessian]. The line search needs one more pass at most, for the margins of the full step: the loss of
+ * shorter steps comes from stored margins (see objective). No transformed copy of the rows is kept.
  *
  * Determinism: the same bits at any rank and thread count. The labelled rows are cut into chunks of
  * CHUNK_ROWS consecutive rows in global order, and the rows of a chunk are moved onto one rank, so each
@@ -43,20 +45,40 @@ extern void dgemv_(const char *trans, const int *m, const int *n, const double *
 #define MIN_STEP 1e-12       /* line search gives up below this step length */
 #define MAX_DAMPING_TRIES 12 /* Levenberg damping attempts when the Hessian is not positive definite */
 
-/* The labelled rows of this rank, whole chunks: x is rows x p row-major (= p x rows column-major), p = n + 1. */
+/*
+ * This rank's labelled rows after alignment to chunks: first n_kept rows of f (idx), transformed on the
+ * fly a chunk at a time, then the rows of later ranks that complete this rank's last chunk, received
+ * transformed (tail). No transformed copy of the rows is kept: a chunk is rebuilt (x) for each pass,
+ * with the bias's trailing 1, exactly as the rows were once transformed and stored, so the BLAS calls
+ * see the same numbers. p = n + 1.
+ */
 struct lr_data {
-    int64_t rows;
+    int64_t rows, n_kept;
     int p;
-    double *x, *y, *c;
-    double *z, *r, *block; /* scratch: margins, residual weights, one chunk of sqrt(s_i) x_i */
-    double *part;          /* one chunk's partial [loss, g, H] */
+    const struct lad_features *f;
+    const struct lad_transform *t;
+    int64_t *idx;          /* n_kept rows of f */
+    double *tail;          /* (rows - n_kept) x p */
+    uint8_t *label;        /* rows: 0 or 1 */
+    double c_pos, c_neg;   /* class weights */
+    double *z, *z1;        /* rows: margins X theta of the last derivatives, X (theta + step) of the line search */
+    double *x;             /* one chunk: nb x p row-major (= p x nb column-major) */
+    double *y0;            /* n: the transform of a row of zeros (lad_transform_zero_row) */
+    double *r, *block, *hess; /* scratch: residual weights, sqrt(s_i) x_i, dsyrk's p x p */
+    double *part;          /* one chunk's partial [loss, g, upper triangle of H] */
     double *bound;         /* bounds of those partials, the same on every rank */
     double *col_max;       /* p: max |x_ij| over all ranks' rows */
     double c_max;          /* largest class weight */
-    struct lad_exactsum sum;      /* [loss, g, H] */
+    struct lad_exactsum sum;      /* [loss, g, H upper] */
     struct lad_exactsum loss_sum; /* loss alone, for the line search */
     int64_t n_global;      /* labelled rows over all ranks */
 };
+
+/* Entries of [loss, g, upper triangle of H]. */
+static size_t n_sums(int p)
+{
+    return 1 + (size_t)p + (size_t)p * (size_t)(p + 1) / 2;
+}
 
 static double softplus(double z)
 {
@@ -71,12 +93,28 @@ static double sigmoid(double z)
     return e / (1.0 + e);
 }
 
-/* Local. z = X theta for the rows [i0, i0 + nb) of one chunk. */
-static void chunk_margins(struct lr_data *d, int64_t i0, int nb, const double *theta)
+/* Local. Rows [i0, i0 + nb) of this rank into d->x. */
+static void load_chunk(struct lr_data *d, int64_t i0, int nb)
+{
+    const int p = d->p;
+    for (int q = 0; q < nb; q++) {
+        const int64_t i = i0 + q;
+        double *row = d->x + (size_t)q * (size_t)p;
+        if (i < d->n_kept) {
+            lad_transform_apply_row_from(d->t, d->y0, lad_features_row(d->f, d->idx[i]), row);
+            row[p - 1] = 1.0;
+        } else {
+            memcpy(row, d->tail + (i - d->n_kept) * p, (size_t)p * sizeof *row);
+        }
+    }
+}
+
+/* Local. z[i0, i0 + nb) = X theta for the chunk in d->x. */
+static void chunk_margins(struct lr_data *d, int nb, const double *theta, double *z)
 {
     const int one = 1;
     const double a = 1.0, b = 0.0;
-    dgemv_("T", &d->p, &nb, &a, d->x + i0 * d->p, &d->p, theta, &one, &b, d->z + i0, &one);
+    dgemv_("T", &d->p, &nb, &a, d->x, &d->p, theta, &one, &b, z, &one);
 }
 
 /* Local. The largest |z_i| theta allows: sum_j |theta_j| max|x_j|; every rank gets the same bits. */
@@ -94,18 +132,36 @@ static double loss_bound(const struct lr_data *d, const double *theta)
     return CHUNK_ROWS * d->c_max * (margin_bound(d, theta) + log(2.0));
 }
 
-/* Collective. F(theta). */
+/* Local. Row i's class weight. */
+static inline double weight_of(const struct lr_data *d, int64_t i)
+{
+    return d->label[i] ? d->c_pos : d->c_neg;
+}
+
+/*
+ * Collective. F(theta) for theta = theta_0 + t step, theta_0 the last derivatives' point. from_rows: the
+ * margins X theta are computed from the rows (the line search's first trial, t = 1) and kept in d->z1.
+ * Otherwise they are interpolated, z + t (z1 - z): margins move linearly along the step, so the later
+ * trials need no pass over the rows. Only the accept/reject decision reads F, and the interpolated
+ * margins differ from X theta by round-off, so the decisions, and the iterates, are those of a full
+ * evaluation unless F lands within round-off of the Armijo bound.
+ */
 static enum lad_status objective(struct lad_ctx *ctx, struct lr_data *d, const double *theta, double lambda,
-                                 double *f)
+                                 bool from_rows, double t, double *f)
 {
     const double bound = loss_bound(d, theta);
     lad_exactsum_reset(&d->loss_sum, &bound);
     for (int64_t i0 = 0; i0 < d->rows; i0 += CHUNK_ROWS) {
         int nb = (int)(d->rows - i0 < CHUNK_ROWS ? d->rows - i0 : CHUNK_ROWS);
-        chunk_margins(d, i0, nb, theta);
+        if (from_rows) {
+            load_chunk(d, i0, nb);
+            chunk_margins(d, nb, theta, d->z1 + i0);
+        }
         double loss = 0.0;
-        for (int64_t i = i0; i < i0 + nb; i++)
-            loss += d->c[i] * (softplus(d->z[i]) - d->y[i] * d->z[i]);
+        for (int64_t i = i0; i < i0 + nb; i++) {
+            const double zi = from_rows ? d->z1[i] : d->z[i] + t * (d->z1[i] - d->z[i]);
+            loss += weight_of(d, i) * (softplus(zi) - (double)d->label[i] * zi);
+        }
         lad_exactsum_add(&d->loss_sum, &loss);
     }
     double loss = 0.0;
@@ -119,52 +175,62 @@ static enum lad_status objective(struct lad_ctx *ctx, struct lr_data *d, const d
 
 /*
  * Collective. Objective, gradient g (p) and Hessian h (p x p, both triangles) at theta: buf = [loss, g,
- * h]. Per chunk, the gradient is a dgemv and the Hessian a dsyrk of sqrt(s_i) x_i; the chunks' partials
- * go into the exact sums, bounded by |c (p - y) x_j| <= c max|x_j| and c s x_j x_k <= c max|x_j|
- * max|x_k| / 4 per row.
+ * h]; the margins X theta stay in d->z for the line search. Per chunk, the gradient is a dgemv and the
+ * Hessian a dsyrk of sqrt(s_i) x_i; the chunks' partials (H: its upper triangle, all that is read) go
+ * into the exact sums, bounded by |c (p - y) x_j| <= c max|x_j| and c s x_j x_k <= c max|x_j| max|x_k|
+ * / 4 per row. One exp(-|z|) per row serves the loss, p and 1 - p.
  */
 static enum lad_status derivatives(struct lad_ctx *ctx, struct lr_data *d, const double *theta, double lambda,
                                    double *buf)
 {
     const int p = d->p, one = 1;
     const double a = 1.0, zero = 0.0;
-    double *part = d->part, *bound = d->bound;
+    double *part = d->part, *bound = d->bound, *ph = part + 1 + p;
     bound[0] = loss_bound(d, theta);
-    for (int j = 0; j < p; j++) {
+    for (int j = 0, k = 1 + p; j < p; j++) {
         bound[1 + j] = CHUNK_ROWS * d->c_max * d->col_max[j];
-        for (int k = 0; k < p; k++)
-            bound[1 + p + j * p + k] = CHUNK_ROWS * d->c_max * 0.25 * d->col_max[j] * d->col_max[k];
+        for (int i = 0; i <= j; i++)
+            bound[k++] = CHUNK_ROWS * d->c_max * 0.25 * d->col_max[j] * d->col_max[i];
     }
     lad_exactsum_reset(&d->sum, bound);
     for (int64_t i0 = 0; i0 < d->rows; i0 += CHUNK_ROWS) {
         int nb = (int)(d->rows - i0 < CHUNK_ROWS ? d->rows - i0 : CHUNK_ROWS);
-        chunk_margins(d, i0, nb, theta);
+        load_chunk(d, i0, nb);
+        chunk_margins(d, nb, theta, d->z + i0);
         part[0] = 0.0;
         for (int q = 0; q < nb; q++) {
             const int64_t i = i0 + q;
-            const double zq = d->z[i];
-            part[0] += d->c[i] * (softplus(zq) - d->y[i] * zq);
-            d->r[i] = d->c[i] * (sigmoid(zq) - d->y[i]);
+            const double zq = d->z[i], c = weight_of(d, i), y = (double)d->label[i];
+            /* softplus(z), sigma(z) and sigma(-z) share e = exp(-|z|), bit for bit as if each took its
+             * own exp: sigma(z) = 1 / (1 + e) for z >= 0, e / (1 + e) below. */
+            const double e = exp(-fabs(zq));
+            const double sp = (zq > 0.0 ? zq : 0.0) + log1p(e);
+            const double sig = zq >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+            const double sig_neg = -zq >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+            part[0] += c * (sp - y * zq);
+            d->r[q] = c * (sig - y);
             /* p (1 - p) as sigma(z) sigma(-z): 1 - p cancels to 0 for confident rows. */
-            const double s = sqrt(d->c[i] * sigmoid(zq) * sigmoid(-zq));
+            const double s = sqrt(c * sig * sig_neg);
             for (int j = 0; j < p; j++)
-                d->block[q * p + j] = s * d->x[i * p + j];
+                d->block[q * p + j] = s * d->x[q * p + j];
         }
-        dgemv_("N", &p, &nb, &a, d->x + i0 * p, &p, d->r + i0, &one, &zero, part + 1, &one);
-        memset(part + 1 + p, 0, (size_t)p * (size_t)p * sizeof *part);
-        dsyrk_("U", "N", &p, &nb, &a, d->block, &p, &zero, part + 1 + p, &p);
+        dgemv_("N", &p, &nb, &a, d->x, &p, d->r, &one, &zero, part + 1, &one);
+        dsyrk_("U", "N", &p, &nb, &a, d->block, &p, &zero, d->hess, &p);
+        for (int j = 0, k = 0; j < p; j++) /* column-major upper triangle: (i, j), i <= j, at j p + i */
+            for (int i = 0; i <= j; i++)
+                ph[k++] = d->hess[j * p + i];
         lad_exactsum_add(&d->sum, part);
     }
-    enum lad_status st = lad_exactsum_reduce(ctx, &d->sum, buf);
+    enum lad_status st = lad_exactsum_reduce(ctx, &d->sum, d->part);
     double *g = buf + 1, *h = buf + 1 + p;
-    /* Mean over rows, mirror dsyrk's upper triangle (column-major upper = row-major lower), regularize w. */
+    /* Mean over rows, both triangles of H, regularize w. */
     const double inv_n = 1.0 / (double)d->n_global;
     double reg = 0.0;
-    buf[0] *= inv_n;
-    for (int j = 0; j < p; j++) {
-        g[j] *= inv_n;
+    buf[0] = d->part[0] * inv_n;
+    for (int j = 0, k = 1 + p; j < p; j++) {
+        g[j] = d->part[1 + j] * inv_n;
         for (int i = 0; i <= j; i++)
-            h[i * p + j] = h[j * p + i] = h[j * p + i] * inv_n;
+            h[i * p + j] = h[j * p + i] = d->part[k++] * inv_n;
     }
     for (int j = 0; j < p - 1; j++) {
         g[j] += lambda * theta[j];
@@ -202,23 +268,26 @@ static bool newton_step(int p, const double *h, const double *g, double *work, d
 }
 
 /*
- * Collective. Moves rows so that every chunk (CHUNK_ROWS consecutive labelled rows in global order)
- * lies on the rank that holds its first row. Only a chunk's tail can sit on later ranks, so rows only
- * move to lower ranks, fewer than CHUNK_ROWS from each, and appending what arrives keeps global order.
- * packed: rows x (p + 1) doubles (x, then y), replaced by the aligned rows.
+ * Collective. Aligns the labelled rows to chunks (CHUNK_ROWS consecutive labelled rows in global order
+ * go to the rank that holds the chunk's first row). Only a chunk's tail can sit on later ranks, so
+ * rows only move to lower ranks, fewer than CHUNK_ROWS from each: this rank sends its first
+ * (first_own - begin) labelled rows, transformed with their label (p + 1 doubles), and keeps the rest;
+ * what arrives becomes d->tail, after the kept rows, in rank order: global order again.
+ * local[0, n_local) are this rank's labelled rows of f.
  */
-static enum lad_status align_to_chunks(struct lad_ctx *ctx, int p, double **packed, int64_t *rows)
+static enum lad_status align_to_chunks(struct lad_ctx *ctx, struct lr_data *d, const int64_t *local, int64_t n_local,
+                                       const int8_t *label)
 {
-    const int w = p + 1, size = ctx->size;
+    const int p = d->p, w = p + 1, size = ctx->size;
     const size_t row_bytes = (size_t)w * sizeof(double);
     enum lad_status st = LAD_OK;
     int64_t *starts = lad_malloc_array((size_t)size + 1, sizeof *starts);
     int64_t *scount = lad_calloc_array((size_t)size, sizeof *scount), *rcount = lad_calloc_array((size_t)size, sizeof *rcount);
-    double *out = NULL;
+    double *out = NULL, *in = NULL;
     if (!starts || !scount || !rcount)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
     st = lad_status_agree(ctx, st);
-    if (st == LAD_OK && MPI_Allgather(rows, 1, MPI_INT64_T, starts + 1, 1, MPI_INT64_T, ctx->comm) != MPI_SUCCESS)
+    if (st == LAD_OK && MPI_Allgather(&n_local, 1, MPI_INT64_T, starts + 1, 1, MPI_INT64_T, ctx->comm) != MPI_SUCCESS)
         st = lad_fail(ctx, LAD_ERR_MPI, "aligning labelled rows (MPI_Allgather) failed");
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK)
@@ -244,105 +313,121 @@ static enum lad_status align_to_chunks(struct lad_ctx *ctx, int p, double **pack
         if (hi > lo)
             rcount[r] = hi - lo;
     }
-    int64_t kept = end - first_own, received = 0;
+    const int64_t n_send = first_own - begin;
+    int64_t received = 0;
     for (int r = 0; r < size; r++)
         received += rcount[r];
-    out = lad_malloc_array((size_t)(kept + received > 0 ? kept + received : 1), row_bytes);
-    st = lad_status_agree(ctx, out ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for labelled rows"));
+    out = lad_malloc_array((size_t)(n_send > 0 ? n_send : 1), row_bytes);
+    in = lad_malloc_array((size_t)(received > 0 ? received : 1), row_bytes);
+    d->tail = lad_malloc_array((size_t)(received > 0 ? received : 1) * (size_t)p, sizeof *d->tail);
+    d->n_kept = n_local - n_send;
+    d->rows = d->n_kept + received;
+    d->idx = lad_malloc_big((size_t)(d->n_kept > 0 ? d->n_kept : 1), sizeof *d->idx);
+    d->label = lad_malloc_big((size_t)(d->rows > 0 ? d->rows : 1), sizeof *d->label);
+    st = lad_status_agree(ctx, (out && in && d->tail && d->idx && d->label) ? LAD_OK
+                                                                            : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for labelled rows"));
     if (st != LAD_OK)
         goto out;
-    memcpy(out, *packed + (first_own - begin) * w, (size_t)kept * row_bytes);
-    /* What arrives follows the kept rows, in rank order: global order again. */
-    st = lad_comm_alltoallv(ctx, *packed, scount, out + kept * w, rcount, row_bytes, "aligning labelled rows");
-    if (st == LAD_OK) {
-        free(*packed);
-        *packed = out;
-        out = NULL;
-        *rows = kept + received;
+    for (int64_t k = 0; k < n_send; k++) {
+        lad_transform_apply_row(d->t, lad_features_row(d->f, local[k]), out + k * w);
+        out[k * w + p - 1] = 1.0;
+        out[k * w + p] = label[local[k]];
+    }
+    for (int64_t k = 0; k < d->n_kept; k++) {
+        d->idx[k] = local[n_send + k];
+        d->label[k] = (uint8_t)label[d->idx[k]];
+    }
+    st = lad_comm_alltoallv(ctx, out, scount, in, rcount, row_bytes, "aligning labelled rows");
+    for (int64_t k = 0; st == LAD_OK && k < received; k++) {
+        memcpy(d->tail + k * p, in + k * w, (size_t)p * sizeof *d->tail);
+        d->label[d->n_kept + k] = in[k * w + p] > 0.5;
     }
 out:
     lad_free(&starts);
     lad_free(&scount);
     lad_free(&rcount);
     lad_free(&out);
+    lad_free(&in);
     return st;
 }
 
-/* Collective. The labelled rows, transformed and aligned to chunks, their column maxima, and the
- * class counts of this rank's rows (before alignment: the caller sums them). */
+/* Collective. The labelled rows aligned to chunks, their column maxima, the scratch, and the class
+ * counts of this rank's rows (before alignment: the caller sums them). */
 static enum lad_status collect_rows(struct lad_ctx *ctx, const struct lad_features *f, const int8_t *label,
                                     const struct lad_transform *t, struct lr_data *d, int64_t *n_pos)
 {
-    const int p = f->n_events + 1, w = p + 1;
+    const int p = f->n_events + 1;
     d->p = p;
-    int64_t rows = 0;
+    d->f = f;
+    d->t = t;
+    int64_t n_local = 0;
     for (int64_t i = 0; i < f->n_local; i++)
-        rows += label[i] == 0 || label[i] == 1;
-    double *packed = lad_malloc_array((size_t)(rows > 0 ? rows : 1) * (size_t)w, sizeof *packed);
-    enum lad_status st = lad_status_agree(ctx, packed ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for "
-                                          "%lld labelled rows", (long long)rows));
-    if (st != LAD_OK)
-        return st;
-    int64_t k = 0;
-    *n_pos = 0;
-    for (int64_t i = 0; i < f->n_local; i++) {
-        if (label[i] != 0 && label[i] != 1)
-            continue;
-        lad_transform_apply(t, f->counts + i * f->n_events, packed + k * w);
-        packed[k * w + p - 1] = 1.0;
-        packed[k * w + p] = label[i];
-        *n_pos += label[i];
-        k++;
-    }
-    st = align_to_chunks(ctx, p, &packed, &rows);
-    if (st == LAD_OK && rows > INT_MAX)
-        st = lad_fail(ctx, LAD_ERR_INPUT, "%lld labelled rows on one rank exceed BLAS's 32-bit sizes: use more ranks",
-                      (long long)rows);
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK) {
-        free(packed);
-        return st;
-    }
-    d->rows = rows;
-    const size_t n_rows = (size_t)(rows > 0 ? rows : 1), n_sums = 1 + (size_t)p + (size_t)p * (size_t)p;
-    d->x = lad_malloc_array(n_rows * (size_t)p, sizeof *d->x);
-    d->y = lad_malloc_array(n_rows, sizeof *d->y);
-    d->c = lad_malloc_array(n_rows, sizeof *d->c);
-    d->z = lad_malloc_array(n_rows, sizeof *d->z);
-    d->r = lad_malloc_array(n_rows, sizeof *d->r);
+        n_local += label[i] == 0 || label[i] == 1;
+    int64_t *local = lad_malloc_big((size_t)(n_local > 0 ? n_local : 1), sizeof *local);
+    const size_t sums = n_sums(p);
+    d->x = lad_malloc_array((size_t)CHUNK_ROWS * (size_t)p, sizeof *d->x);
     d->block = lad_malloc_array((size_t)CHUNK_ROWS * (size_t)p, sizeof *d->block);
-    d->part = lad_malloc_array(n_sums, sizeof *d->part);
-    d->bound = lad_malloc_array(n_sums, sizeof *d->bound);
+    d->r = lad_malloc_array(CHUNK_ROWS, sizeof *d->r);
+    d->hess = lad_malloc_array((size_t)p * (size_t)p, sizeof *d->hess);
+    d->part = lad_malloc_array(sums, sizeof *d->part);
+    d->bound = lad_malloc_array(sums, sizeof *d->bound);
     d->col_max = lad_calloc_array((size_t)p, sizeof *d->col_max);
-    if (!d->x || !d->y || !d->c || !d->z || !d->r || !d->block || !d->part || !d->bound || !d->col_max)
-        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld labelled rows", (long long)rows);
+    d->y0 = lad_malloc_array((size_t)p, sizeof *d->y0);
+    if (d->y0 != NULL)
+        lad_transform_zero_row(t, d->y0);
+    enum lad_status st = LAD_OK;
+    if (!local || !d->x || !d->y0 || !d->block || !d->r || !d->hess || !d->part || !d->bound || !d->col_max)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld labelled rows", (long long)n_local);
     if (st == LAD_OK)
-        st = lad_exactsum_init(ctx, &d->sum, (int)n_sums);
+        st = lad_exactsum_init(ctx, &d->sum, (int)sums);
     if (st == LAD_OK)
         st = lad_exactsum_init(ctx, &d->loss_sum, 1);
-    if (st == LAD_OK) {
-        for (int64_t i = 0; i < rows; i++) {
-            memcpy(d->x + i * p, packed + i * w, (size_t)p * sizeof *d->x);
-            d->y[i] = packed[i * w + p];
-            for (int j = 0; j < p; j++)
-                d->col_max[j] = fmax(d->col_max[j], fabs(d->x[i * p + j]));
-        }
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        goto out;
+    /* Column maxima over the rows as they will be (transformed, the bias 1): a max is the same in any
+     * order, so this rank's rows before alignment do. */
+    *n_pos = 0;
+    for (int64_t i = 0, k = 0; i < f->n_local; i++) {
+        if (label[i] != 0 && label[i] != 1)
+            continue;
+        local[k++] = i;
+        *n_pos += label[i];
+        lad_transform_apply_row_from(t, d->y0, lad_features_row(f, i), d->x);
+        d->x[p - 1] = 1.0;
+        for (int j = 0; j < p; j++)
+            d->col_max[j] = fmax(d->col_max[j], fabs(d->x[j]));
     }
-    free(packed);
+    st = align_to_chunks(ctx, d, local, n_local, label);
+    if (st == LAD_OK && d->rows > INT_MAX)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%lld labelled rows on one rank exceed BLAS's 32-bit sizes: use more ranks",
+                      (long long)d->rows);
+    if (st == LAD_OK) {
+        d->z = lad_malloc_big((size_t)(d->rows > 0 ? d->rows : 1), sizeof *d->z);
+        d->z1 = lad_malloc_big((size_t)(d->rows > 0 ? d->rows : 1), sizeof *d->z1);
+        if (d->z == NULL || d->z1 == NULL)
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld labelled rows", (long long)d->rows);
+    }
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK && MPI_Allreduce(MPI_IN_PLACE, d->col_max, p, MPI_DOUBLE, MPI_MAX, ctx->comm) != MPI_SUCCESS)
         st = lad_fail(ctx, LAD_ERR_MPI, "column maxima (MPI_Allreduce) failed");
+out:
+    free(local);
     return lad_status_agree(ctx, st);
 }
 
 static void free_rows(struct lr_data *d)
 {
-    lad_free(&d->x);
-    lad_free(&d->y);
-    lad_free(&d->c);
+    lad_free(&d->idx);
+    lad_free(&d->tail);
+    lad_free(&d->label);
     lad_free(&d->z);
+    lad_free(&d->z1);
+    lad_free(&d->x);
+    lad_free(&d->y0);
     lad_free(&d->r);
     lad_free(&d->block);
+    lad_free(&d->hess);
     lad_free(&d->part);
     lad_free(&d->bound);
     lad_free(&d->col_max);
@@ -425,12 +510,13 @@ static enum lad_status newton(struct lad_ctx *ctx, struct lr_data *d, double lam
             prev_unresolved = true;
             continue;
         }
+        /* The first trial computes X (theta + step) from the rows; later ones interpolate margins. */
         double t = 1.0, f1 = f0;
         bool decreased = false;
-        for (;;) {
+        for (bool first = true;; first = false) {
             for (int j = 0; j < p; j++)
                 trial[j] = theta[j] + t * step[j];
-            st = lad_status_agree(ctx, objective(ctx, d, trial, lambda, &f1));
+            st = lad_status_agree(ctx, objective(ctx, d, trial, lambda, first, t, &f1));
             decreased = f1 <= f0 - ARMIJO * t * dec2;
             if (st != LAD_OK || decreased || t < MIN_STEP)
                 break;
@@ -488,8 +574,8 @@ enum lad_status lad_logreg_fit(struct lad_ctx *ctx, const struct lad_features *f
     /* Class weights; the start is the optimum of the bias-only model, logit of the weighted base rate. */
     double c_pos = opt->balanced ? (double)n_all / (2.0 * (double)n_pos) : 1.0;
     double c_neg = opt->balanced ? (double)n_all / (2.0 * (double)n_neg) : 1.0;
-    for (int64_t i = 0; i < d.rows; i++)
-        d.c[i] = d.y[i] > 0.5 ? c_pos : c_neg;
+    d.c_pos = c_pos;
+    d.c_neg = c_neg;
     d.c_max = fmax(c_pos, c_neg);
     theta[n] = log((c_pos * (double)n_pos) / (c_neg * (double)n_neg));
 

@@ -72,10 +72,13 @@ static void make_features(struct lad_ctx *ctx, struct lad_features *f, int64_t n
         snprintf(id, sizeof id, "E%d", j + 1);
         CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &f->events, id, id), LAD_OK);
     }
+    int64_t *dense = malloc((size_t)(f->n_local > 0 ? f->n_local : 1) * (size_t)n_ev * sizeof *dense);
     for (int64_t i = 0; i < f->n_local; i++) {
         f->keys[i] = 1000 + 3 * (f->row_begin + i);
-        row_of(f->row_begin + i, n_ev, f->counts + i * n_ev);
+        row_of(f->row_begin + i, n_ev, dense + i * n_ev);
     }
+    CU_ASSERT_EQUAL_FATAL(lad_features_set_dense(ctx, f, dense), LAD_OK);
+    free(dense);
 }
 
 /* The mask or labels of this rank's rows (or of all rows for the reference), from the global index. */
@@ -299,7 +302,7 @@ static void fit_pca(struct lad_ctx *ctx, const struct lad_features *f, const uin
     CU_ASSERT_EQUAL_FATAL(lad_pca_fit(ctx, f, use, t, opt, m), LAD_OK);
     double *y = malloc((size_t)f->n_events * sizeof *y);
     for (int64_t i = 0; i < f->n_local; i++) {
-        lad_transform_apply(t, f->counts + i * f->n_events, y);
+        lad_transform_apply_row(t, lad_features_row(f, i), y);
         verdict[i] = lad_pca_score(m, y, NULL, 0) > m->threshold;
     }
     free(y);
@@ -377,7 +380,7 @@ static void fit_logreg(struct lad_ctx *ctx, const struct lad_features *f, const 
     CU_ASSERT_EQUAL_FATAL(lad_logreg_fit(ctx, f, labels, &t, opt, m), LAD_OK);
     double *y = malloc((size_t)f->n_events * sizeof *y);
     for (int64_t i = 0; i < f->n_local; i++) {
-        lad_transform_apply(&t, f->counts + i * f->n_events, y);
+        lad_transform_apply_row(&t, lad_features_row(f, i), y);
         verdict[i] = lad_logreg_score(m, y, NULL, 0) > m->threshold;
     }
     free(y);
