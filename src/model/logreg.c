@@ -139,15 +139,13 @@ static inline double weight_of(const struct lr_data *d, int64_t i)
 }
 
 /*
- * Collective. F(theta) for theta = theta_0 + t step, theta_0 the last derivatives' point. from_rows: the
- * margins X theta are computed from the rows (the line search's first trial, t = 1) and kept in d->z1.
- * Otherwise they are interpolated, z + t (z1 - z): margins move linearly along the step, so the later
- * trials need no pass over the rows. Only the accept/reject decision reads F, and the interpolated
- * margins differ from X theta by round-off, so the decisions, and the iterates, are those of a full
- * evaluation unless F lands within round-off of the Armijo bound.
+ * Collective. F(theta) for theta = theta_0 + t step on the line search's ray from theta_0, the last
+ * derivatives' point (whose margins are in d->z). from_rows: the margins X theta are computed from the
+ * rows, and kept in d->z1. Otherwise they are interpolated, z + ratio (z1 - z), ratio = t over the t of
+ * z1: margins move linearly along the step, so such a trial needs no pass over the rows.
  */
 static enum lad_status objective(struct lad_ctx *ctx, struct lr_data *d, const double *theta, double lambda,
-                                 bool from_rows, double t, double *f)
+                                 bool from_rows, double ratio, double *f)
 {
     const double bound = loss_bound(d, theta);
     lad_exactsum_reset(&d->loss_sum, &bound);
@@ -159,7 +157,7 @@ static enum lad_status objective(struct lad_ctx *ctx, struct lr_data *d, const d
         }
         double loss = 0.0;
         for (int64_t i = i0; i < i0 + nb; i++) {
-            const double zi = from_rows ? d->z1[i] : d->z[i] + t * (d->z1[i] - d->z[i]);
+            const double zi = from_rows ? d->z1[i] : d->z[i] + ratio * (d->z1[i] - d->z[i]);
             loss += weight_of(d, i) * (softplus(zi) - (double)d->label[i] * zi);
         }
         lad_exactsum_add(&d->loss_sum, &loss);
@@ -171,6 +169,19 @@ static enum lad_status objective(struct lad_ctx *ctx, struct lr_data *d, const d
         reg += theta[j] * theta[j];
     *f = loss / (double)d->n_global + 0.5 * lambda * reg;
     return st;
+}
+
+/*
+ * Local. How far an interpolated F may be from the F of the rows, with a wide margin. The margins of
+ * the rows (dgemv) and the interpolation each err by at most ~p eps times the margin bounds; a row's
+ * loss moves by at most c_max |dz|; the exact sums and the final division add ~eps |F|. 1e-10 is
+ * orders of magnitude above that, and still far below the F differences the search compares (1e-9
+ * of F and up on the HDFS data).
+ */
+static double slack(const struct lr_data *d, double mb_theta, double mb_rows, double f0)
+{
+    const double coeff = 1e-10 + 64.0 * d->p * DBL_EPSILON;
+    return coeff * (fabs(f0) + d->c_max * (mb_theta + mb_rows + 1.0));
 }
 
 /*
@@ -469,7 +480,7 @@ void lad_logreg_free(struct lad_logreg_model *m)
  * the iterate is as good as double precision allows and the fit counts as converged.
  */
 static enum lad_status newton(struct lad_ctx *ctx, struct lr_data *d, double lambda, double tol, int max_iter,
-                              double *theta, struct lad_logreg_model *m)
+                              bool full_line_search, double *theta, struct lad_logreg_model *m)
 {
     const int p = d->p;
     double *buf = lad_malloc_array((size_t)(1 + p + p * p), sizeof *buf);
@@ -482,6 +493,7 @@ static enum lad_status newton(struct lad_ctx *ctx, struct lr_data *d, double lam
     bool prev_unresolved = false;
     for (int it = 0; st == LAD_OK && it < max_iter; it++) {
         st = lad_status_agree(ctx, derivatives(ctx, d, theta, lambda, buf));
+        m->row_passes++;
         if (st != LAD_OK)
             break;
         const double f0 = buf[0], *g = buf + 1, *h = buf + 1 + p;
@@ -510,14 +522,33 @@ static enum lad_status newton(struct lad_ctx *ctx, struct lr_data *d, double lam
             prev_unresolved = true;
             continue;
         }
-        /* The first trial computes X (theta + step) from the rows; later ones interpolate margins. */
-        double t = 1.0, f1 = f0;
+        /*
+         * The first trial computes its margins from the rows (into z1, at t_rows = t); later trials
+         * interpolate them, z + (t / t_rows) (z1 - z). The interpolated F differs from F computed from
+         * the rows by round-off, far below `slack`; only when it lands within slack of the Armijo
+         * bound is the trial computed from the rows after all. So every decision, and every iterate,
+         * is the one the rows give.
+         */
+        double t = 1.0, t_rows = 1.0, f1 = f0, mb_rows = 0.0;
+        const double mb_theta = margin_bound(d, theta);
         bool decreased = false;
         for (bool first = true;; first = false) {
             for (int j = 0; j < p; j++)
                 trial[j] = theta[j] + t * step[j];
-            st = lad_status_agree(ctx, objective(ctx, d, trial, lambda, first, t, &f1));
-            decreased = f1 <= f0 - ARMIJO * t * dec2;
+            const double bound = f0 - ARMIJO * t * dec2;
+            bool from_rows = first || full_line_search;
+            st = lad_status_agree(ctx, objective(ctx, d, trial, lambda, from_rows, t / t_rows, &f1));
+            if (st == LAD_OK && !from_rows && fabs(f1 - bound) <= slack(d, mb_theta, mb_rows, f0)) {
+                from_rows = true;
+                st = lad_status_agree(ctx, objective(ctx, d, trial, lambda, true, 1.0, &f1));
+            }
+            if (from_rows) {
+                t_rows = t;
+                mb_rows = margin_bound(d, trial);
+            }
+            m->row_passes += from_rows;
+            m->trials++;
+            decreased = f1 <= bound;
             if (st != LAD_OK || decreased || t < MIN_STEP)
                 break;
             t *= 0.5;
@@ -581,7 +612,7 @@ enum lad_status lad_logreg_fit(struct lad_ctx *ctx, const struct lad_features *f
 
     double tol = opt->tol > 0.0 ? opt->tol : 1e-10;
     int max_iter = opt->max_iter > 0 ? opt->max_iter : 50;
-    st = newton(ctx, &d, opt->lambda, tol, max_iter, theta, m);
+    st = newton(ctx, &d, opt->lambda, tol, max_iter, opt->full_line_search, theta, m);
     if (st != LAD_OK)
         goto out_free;
     memcpy(m->w, theta, (size_t)n * sizeof *theta);
@@ -593,8 +624,9 @@ enum lad_status lad_logreg_fit(struct lad_ctx *ctx, const struct lad_features *f
         lad_log(ctx, LAD_LOG_WARN,
                 "logistic regression did not converge in %d Newton steps (separable data with --lr-lambda 0?)",
                 max_iter);
-    lad_log(ctx, LAD_LOG_VERBOSE, "logistic regression: %lld rows (%lld anomalous), %d Newton steps",
-            (long long)n_all, (long long)n_pos, m->iterations);
+    lad_log(ctx, LAD_LOG_VERBOSE, "logistic regression: %lld rows (%lld anomalous), %d Newton steps, %d passes over "
+            "the rows, %d line-search trials", (long long)n_all, (long long)n_pos, m->iterations, m->row_passes,
+            m->trials);
 
 out_free:
     free_rows(&d);

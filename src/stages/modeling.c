@@ -151,7 +151,7 @@ enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *
     } else if (st == LAD_OK) {
         st = lad_transform_fit(ctx, f, use, flags, &m->transform);
         struct lad_logreg_options lo = {o->lr_lambda, strcmp(o->lr_class_weight, "balanced") == 0, o->lr_threshold,
-                                        o->lr_max_iter, 0};
+                                        o->lr_max_iter, 0, false};
         if (st == LAD_OK)
             st = lad_logreg_fit(ctx, f, label, &m->transform, &lo, &m->logreg);
         if (st == LAD_OK)
