@@ -454,6 +454,8 @@ static void test_logreg_vs_reference(void)
     compare_logreg(N_ROWS, N_EV, LAD_TF_TFIDF | LAD_TF_LOG, true);
     /* Rows 0..29: one anomaly (row 7), most ranks at np 7 hold a handful of rows. */
     compare_logreg(30, N_EV, 0, true);
+    /* Three chunks of 4096 rows: chunk edges fall inside ranks, a chunk spans several ranks. */
+    compare_logreg(9001, N_EV, LAD_TF_TFIDF, false);
 }
 
 static int init_self(void)
