@@ -96,7 +96,7 @@ for np in $ranks; do
     for p in parse shuffle order train score gather; do ph[$p]=$(json_max "$s" "$p"); done
     post=$(awk -v a="${ph[shuffle]}" -v b="${ph[order]}" -v c="${ph[train]}" -v d="${ph[score]}" -v e="${ph[gather]}" \
         'BEGIN { printf "%.3f", a + b + c + d + e }')
-    ratio=$(awk -v p="$post" -v q="${ph[parse]}" 'BEGIN { printf "%.3f", q > 0 ? p / q : 0 }')
+    ratio=$(awk -v p="$post" -v q="${ph[parse]}" 'BEGIN { printf "%.3f", (q > 0 ? p / q : 0) }')
     if ls "$best_dir"/time.rss.* >/dev/null 2>&1; then
         rss=$(for f in $(ls "$best_dir"/time.rss.* | sort -t. -k3 -n); do
             awk '/rss_kib/ { printf "%.0f ", $2 / 1024 }' "$f"; done | sed 's/ $//')
