@@ -27,7 +27,7 @@ struct lad_count_entry {
 };
 
 #define LAD_COUNTS_CHUNK_PAIRS 14
-#define LAD_COUNTS_SLAB 8192 /* chunks per slab: 1 MiB */
+#define LAD_COUNTS_SLAB 65536 /* chunks per slab: 8 MiB, backed by huge pages (lad_malloc_big) */
 
 /* The pairs of one session (or the next ones of a session with more keys): 128 bytes. */
 struct lad_count_chunk {
@@ -55,10 +55,15 @@ struct lad_counts {
     struct lad_count_entry *spill;  /* counts beyond 32 bits, kept as extra entries */
     size_t n_spill, spill_cap;
     size_t n_used;                  /* entries: pairs plus spill */
-    /* After lad_counts_finish: all entries, dense (merge.c reads these) */
-    struct lad_count_entry *slots;
-    size_t n_slots;
+    /* After lad_counts_finish: each session's first chunk, in order of first appearance */
+    uint32_t *firsts;
 };
+
+/* Local. Chunk k (0 <= k < n_chunks); chunks never move once made. */
+static inline struct lad_count_chunk *lad_counts_chunk(const struct lad_counts *c, size_t k)
+{
+    return &c->slabs[k / LAD_COUNTS_SLAB][k % LAD_COUNTS_SLAB];
+}
 
 /* Local. expected: sessions to make room for at first (the table grows as needed). */
 bool lad_counts_init(struct lad_counts *c, size_t expected);
@@ -68,40 +73,35 @@ void lad_counts_free(struct lad_counts *c);
 bool lad_counts_add(struct lad_counts *c, int64_t session, int32_t column, int64_t count);
 
 /*
- * Local. Writes every entry into slots[0, n_slots) (n_slots == n_used), for lad_counts_merge_parallel.
- * A (session, column) whose count passed 2^32 - 1 appears more than once there; the merge sums them.
- * Adding after finishing is allowed and needs another finish. False on allocation failure.
+ * Local. Lists every session's first chunk in firsts[0, n_sessions), in order of first appearance,
+ * for the readers below. Adding after finishing is allowed and needs another finish. False on
+ * allocation failure.
  */
 bool lad_counts_finish(struct lad_counts *c);
 
-/* A sorted, merged list of (session, column, count) triplets: the form that travels between ranks. */
-struct lad_triplet {
-    int64_t session;
-    int64_t column;
+/* A reference to what a table holds about one session: a chunk chain, or one spilled entry. */
+#define LAD_COUNTS_REF_SPILL 0x80000000u
+
+/* One (column, count) pair of a session while its row is assembled. */
+struct lad_count_pair {
+    int32_t column;
+    int32_t pad;
     int64_t count;
 };
 
 /*
- * Local. Appends every entry of c to *out (growing it; *n and *cap in elements), mapping each column
- * through col_map (col_map[column] = new column; NULL keeps columns). Entries mapped to a negative
- * column are dropped. As in lad_counts_finish, a count past 2^32 - 1 may come in several entries (a
- * sort-merge sums them). False on allocation failure.
+ * Local. Appends to *out (growing it; *n and *cap in elements) the pairs of one session: those of the
+ * chunk chain that starts at chunk `ref`, or with LAD_COUNTS_REF_SPILL set, spilled entry
+ * ref & ~LAD_COUNTS_REF_SPILL. Columns are mapped through col_map (NULL keeps them); pairs mapped to
+ * a negative column are dropped. False on allocation failure.
  */
-bool lad_counts_to_triplets(const struct lad_counts *c, const int32_t *col_map, struct lad_triplet **out,
-                            size_t *n, size_t *cap);
+bool lad_counts_pairs(const struct lad_counts *c, uint32_t ref, const int32_t *col_map, struct lad_count_pair **out,
+                      size_t *n, size_t *cap);
 
-/* Local. Sorts triplets by (session, column) and sums duplicates in place; returns the new length. */
-size_t lad_triplets_sort_merge(struct lad_triplet *t, size_t n);
+/* Local. The session of reference ref (as above). */
+int64_t lad_counts_ref_session(const struct lad_counts *c, uint32_t ref);
 
-/*
- * Local, OpenMP-parallel over nthreads. Merges the per-thread tables[0, n_tables) (each finished with
- * lad_counts_finish) into one list of
- * triplets with columns mapped through col_maps[t] (entries mapped below 0 are dropped), each
- * (session, column) once with its counts summed. Every table is cut into nthreads buckets by session
- * hash, then each bucket is sort-merged by one thread: no sequential pass over all entries. The list
- * is sorted within buckets, not globally (the shuffle does not need order). *out is malloc'd.
- */
-bool lad_counts_merge_parallel(const struct lad_counts *tables, const int32_t *const *col_maps, int n_tables,
-                               int nthreads, struct lad_triplet **out, size_t *n_out);
+/* Local. Sorts p[0, n) by column and sums pairs of equal columns; returns the new length. */
+size_t lad_count_pairs_merge(struct lad_count_pair *p, size_t n);
 
 #endif

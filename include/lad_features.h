@@ -6,6 +6,11 @@
  * size x 1 process grid with row block block_rows, which lad_distmat redistributes to 2-D
  * block-cyclic, and which parallel HDF5 writes as one hyperslab per rank. Ranks past the end hold no
  * rows and still take part in every collective.
+ *
+ * The counts are kept compressed by rows (CSR): a block names a handful of the events (HDFS: about 7
+ * of 37), so a dense int64 row would be 80% zeros. Consumers read a row through lad_features_row
+ * (its non-zero entries, columns ascending) or lad_features_row_dense (the whole row), never through
+ * the arrays themselves.
  */
 #ifndef LAD_FEATURES_H
 #define LAD_FEATURES_H
@@ -45,7 +50,12 @@ struct lad_features {
     int64_t n_local;      /* rows on this rank */
     int n_events;         /* columns == events.n */
     int64_t *keys;        /* n_local session keys, ascending */
-    int64_t *counts;      /* n_local x n_events, row-major */
+    /* Row i's non-zero counts are vals[k] in column cols[k], k in [row_start[i], row_start[i + 1]),
+     * columns ascending, every value > 0. Read them with lad_features_row. */
+    int64_t *row_start;   /* n_local + 1 */
+    int32_t *cols;
+    int64_t *vals;
+    int64_t nnz_cap;      /* room in cols and vals */
     struct lad_events events;
     enum lad_session_kind session_kind;
     char *window_spec;    /* the --window spec for LAD_SESSION_WINDOW, else NULL */
@@ -59,8 +69,38 @@ int64_t lad_features_block_rows(int64_t n_global, int size);
 /* Local. The row range [*begin, *begin + *n) that rank holds in the layout. */
 void lad_features_local_range(int64_t n_global, int64_t block_rows, int rank, int64_t *begin, int64_t *n);
 
-/* Local. Allocates keys and counts (zeroed) for the rank's rows; sets the layout fields. */
+/* Local. Allocates keys (zeroed) and the row offsets for the rank's rows, every row empty and no room
+ * for counts yet (lad_features_reserve, lad_features_set_dense); sets the layout fields. */
 enum lad_status lad_features_alloc(struct lad_ctx *ctx, struct lad_features *f, int64_t n_global, int n_events);
+
+/* Local. Room for at least nnz non-zero counts in cols and vals (kept entries stay). */
+enum lad_status lad_features_reserve(struct lad_ctx *ctx, struct lad_features *f, int64_t nnz);
+
+/* The non-zero counts of one row: vals[q] in column cols[q] for q < n, columns ascending. */
+struct lad_row {
+    int n;
+    const int32_t *cols;
+    const int64_t *vals;
+};
+
+/* Local. Row i (0 <= i < n_local) of f. */
+static inline struct lad_row lad_features_row(const struct lad_features *f, int64_t i)
+{
+    int64_t b = f->row_start[i];
+    return (struct lad_row){(int)(f->row_start[i + 1] - b), f->cols + b, f->vals + b};
+}
+
+/* Local. x[0, n_events) = row i of f, zeros included. */
+void lad_features_row_dense(const struct lad_features *f, int64_t i, int64_t *x);
+
+/*
+ * Local. Replaces the counts of f (allocated with lad_features_alloc) by the dense row-major
+ * n_local x n_events block `dense` (negative entries are kept as they are: a reader checks them).
+ */
+enum lad_status lad_features_set_dense(struct lad_ctx *ctx, struct lad_features *f, const int64_t *dense);
+
+/* Local. *dense = the counts of f as a malloc'd row-major n_local x n_events block (for HDF5). */
+enum lad_status lad_features_get_dense(struct lad_ctx *ctx, const struct lad_features *f, int64_t **dense);
 
 /* Local. Frees; safe on a zeroed struct. */
 void lad_features_free(struct lad_features *f);

@@ -29,6 +29,7 @@ struct lad_logreg_options {
     double threshold;   /* probability above which a row is anomalous */
     int max_iter;       /* Newton iterations at most */
     double tol;         /* stop when the Newton decrement sqrt(g^T H^-1 g) falls below tol (0: 1e-10) */
+    bool full_line_search; /* for tests: every line-search trial from the rows, no stored margins */
 };
 
 struct lad_logreg_model {
@@ -40,6 +41,8 @@ struct lad_logreg_model {
     bool balanced;
     int iterations;     /* Newton steps taken */
     bool converged;
+    int row_passes;     /* passes over the rows: one per Newton step, one per line search (not stored) */
+    int trials;         /* line-search trials, all (not stored) */
 };
 
 /*

@@ -12,6 +12,14 @@
 /* malloc/calloc of n*size bytes; NULL on overflow or failure (never aborts). n*size==0 allocates 1 byte. */
 void *lad_malloc_array(size_t n, size_t size);
 void *lad_calloc_array(size_t n, size_t size);
+/*
+ * As lad_malloc_array / lad_calloc_array, for arrays of megabytes: the kernel is also asked to back
+ * them with transparent huge pages (madvise MADV_HUGEPAGE; a no-op where unsupported). Why: the first
+ * touch of fresh memory costs a page fault per 4 KiB page, ~14 us each on a virtual machine measured
+ * here (1.9 s of CPU to touch 512 MiB; 0.05 s with huge pages). Free with free() or lad_free.
+ */
+void *lad_malloc_big(size_t n, size_t size);
+void *lad_calloc_big(size_t n, size_t size);
 /* realloc to n*size bytes; on failure returns NULL and leaves *p untouched. */
 void *lad_realloc_array(void *p, size_t n, size_t size);
 

@@ -1,34 +1,25 @@
 /*
- * lad_order.h - from owner-held rows to the sorted row-block layout.
+ * lad_order.h - from key-range rows to the sorted row-block layout.
  *
- * After the shuffle each session lives on its hash owner. Outputs and the distributed matrix need the
- * rows in session-key order, cut into contiguous row blocks. The global position of every session is
- * found with a sample sort of the keys (no rank ever holds all keys), then each row is sent to the
- * rank whose block holds its position.
+ * After the shuffle (lad_shuffle_rows) rank r holds the rows of a key range, all below rank r + 1's:
+ * the global order is already there, only the cut is not. A rank's first row has global position
+ * equal to the rows of the ranks before it (an exclusive scan), and rows whose position falls in
+ * another rank's row block move there in one exchange. With balanced splitters that is a few
+ * percent of the rows, at the rank boundaries.
  */
 #ifndef LAD_ORDER_H
 #define LAD_ORDER_H
 
-#include <stddef.h>
-
-#include "lad_counts.h"
 #include "lad_status.h"
 
 struct lad_ctx;
 struct lad_features;
+struct lad_rowset;
 
 /*
- * Collective. t[0, n) are this rank's owned triplets, sorted by (session, column) with columns < the
- * number of events in f->events (already filled). Fills f: n_global, the layout, keys and counts.
+ * Collective. rows: this rank's rows from lad_shuffle_rows (consumed: freed or moved into f). f->events
+ * is already filled. Fills f: n_global, the layout, keys and counts.
  */
-enum lad_status lad_order_rows(struct lad_ctx *ctx, const struct lad_triplet *t, size_t n, struct lad_features *f);
-
-/*
- * Collective. Global positions (0-based ranks in ascending key order over all ranks) of this rank's
- * distinct, ascending keys[0, n); *n_global receives the number of keys over all ranks.
- * Exposed for tests.
- */
-enum lad_status lad_order_positions(struct lad_ctx *ctx, const int64_t *keys, size_t n, int64_t *pos,
-                                    int64_t *n_global);
+enum lad_status lad_order_rows(struct lad_ctx *ctx, struct lad_rowset *rows, struct lad_features *f);
 
 #endif

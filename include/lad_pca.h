@@ -36,7 +36,7 @@ struct lad_pca_model {
 
 /*
  * Collective. Fits on the rows of f selected by use (NULL: all), transformed by t. The covariance
- * D (Z^T Z - N mu mu^T) D / N comes from the exact Gram matrix of Z = phi(counts) (lad_distmat_gram)
+ * D (Z^T Z - N mu mu^T) D / N comes from the exact Gram matrix of Z = phi(counts) (lad_gram_exact)
  * and is decomposed with lad_distmat_eigh. Eigenvalues below the solver's round-off (64 n eps
  * lambda_max) count as zero for k and Q, and the threshold is at least that level, so directions with no
  * training variance do not turn round-off into verdicts. LAD_ERR_USAGE for k > n or options out of range.

@@ -16,10 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lad_features.h"
 #include "lad_status.h"
 
 struct lad_ctx;
-struct lad_features;
 
 enum lad_transform_flag {
     LAD_TF_TFIDF = 1u << 0,
@@ -51,6 +51,16 @@ enum lad_status lad_transform_fit(struct lad_ctx *ctx, const struct lad_features
 
 /* Local. y[0, t->n) = transform of the count row x[0, t->n). */
 void lad_transform_apply(const struct lad_transform *t, const int64_t *x, double *y);
+
+/* Local. y[0, t->n) = transform of the compressed row x (lad_features_row); the same bits as
+ * lad_transform_apply on the dense row. */
+void lad_transform_apply_row(const struct lad_transform *t, struct lad_row x, double *y);
+
+/* Local. y0[0, t->n) = the transform of a row of zeros, and the same as lad_transform_apply_row
+ * starting from it (y0 as made here; y may be y0): loops over many rows copy y0 instead of
+ * transforming every zero again. */
+void lad_transform_zero_row(const struct lad_transform *t, double *y0);
+void lad_transform_apply_row_from(const struct lad_transform *t, const double *y0, struct lad_row x, double *y);
 
 /* Local. Allocates a transform of n columns (zeroed); for loading from a model file. */
 enum lad_status lad_transform_alloc(struct lad_ctx *ctx, struct lad_transform *t, int n);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 void *lad_malloc_array(size_t n, size_t size)
 {
@@ -19,6 +21,33 @@ void *lad_calloc_array(size_t n, size_t size)
     if (n == 0 || size == 0)
         return calloc(1, 1);
     return calloc(n, size);
+}
+
+/* Advises huge pages for the whole pages inside [p, p + bytes), for blocks of 4 MiB and more. */
+static void *advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    const size_t page = 4096;
+    if (p != NULL && bytes >= ((size_t)4 << 20)) {
+        uintptr_t b = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+        uintptr_t e = ((uintptr_t)p + bytes) & ~(uintptr_t)(page - 1);
+        if (e > b)
+            (void)madvise((void *)b, e - b, MADV_HUGEPAGE);
+    }
+#else
+    (void)bytes;
+#endif
+    return p;
+}
+
+void *lad_malloc_big(size_t n, size_t size)
+{
+    return advise_huge(lad_malloc_array(n, size), n * size);
+}
+
+void *lad_calloc_big(size_t n, size_t size)
+{
+    return advise_huge(lad_calloc_array(n, size), n * size);
 }
 
 void *lad_realloc_array(void *p, size_t n, size_t size)

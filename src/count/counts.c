@@ -1,4 +1,4 @@
-/* counts.c - the rank-local (session, column) -> count table (layout: lad_counts.h), and sorted triplets. */
+/* counts.c - the rank-local (session, column) -> count table (layout: lad_counts.h), and its readers. */
 #include "lad_counts.h"
 
 #include <stdlib.h>
@@ -7,11 +7,6 @@
 #include "lad_hash.h"
 #include "lad_mem.h"
 
-/* Chunk k (chunks never move once made). */
-static inline struct lad_count_chunk *chunk_at(const struct lad_counts *c, size_t k)
-{
-    return &c->slabs[k / LAD_COUNTS_SLAB][k % LAD_COUNTS_SLAB];
-}
 
 bool lad_counts_init(struct lad_counts *c, size_t expected)
 {
@@ -19,7 +14,7 @@ bool lad_counts_init(struct lad_counts *c, size_t expected)
     size_t n = 1024;
     while (n < expected * 2)
         n *= 2;
-    c->index = lad_calloc_array(n, sizeof *c->index);
+    c->index = lad_calloc_big(n, sizeof *c->index);
     c->n_index = n;
     c->recent = lad_malloc_array(LAD_COUNTS_RECENT, sizeof *c->recent);
     if (c->index == NULL || c->recent == NULL) {
@@ -41,7 +36,7 @@ void lad_counts_free(struct lad_counts *c)
     lad_free(&c->index);
     lad_free(&c->recent);
     lad_free(&c->spill);
-    lad_free(&c->slots);
+    lad_free(&c->firsts);
     memset(c, 0, sizeof *c);
 }
 
@@ -49,13 +44,13 @@ void lad_counts_free(struct lad_counts *c)
 static bool grow_index(struct lad_counts *c)
 {
     size_t n = 2 * c->n_index;
-    uint64_t *index = lad_calloc_array(n, sizeof *index);
+    uint64_t *index = lad_calloc_big(n, sizeof *index);
     if (index == NULL)
         return false;
     for (size_t i = 0; i < c->n_index; i++) {
         if (c->index[i] == 0)
             continue;
-        size_t j = (size_t)(lad_hash_u64((uint64_t)chunk_at(c, (uint32_t)c->index[i] - 1)->session) & (n - 1));
+        size_t j = (size_t)(lad_hash_u64((uint64_t)lad_counts_chunk(c, (uint32_t)c->index[i] - 1)->session) & (n - 1));
         while (index[j] != 0)
             j = (j + 1) & (n - 1);
         index[j] = c->index[i];
@@ -76,11 +71,11 @@ static int32_t new_chunk(struct lad_counts *c, int64_t session)
         if (!lad_grow(&p, &c->slabs_cap, c->n_slabs + 1, sizeof *c->slabs))
             return -1;
         c->slabs = p;
-        if ((c->slabs[c->n_slabs] = lad_malloc_array(LAD_COUNTS_SLAB, sizeof **c->slabs)) == NULL)
+        if ((c->slabs[c->n_slabs] = lad_malloc_big(LAD_COUNTS_SLAB, sizeof **c->slabs)) == NULL)
             return -1;
         c->n_slabs++;
     }
-    struct lad_count_chunk *k = chunk_at(c, c->n_chunks);
+    struct lad_count_chunk *k = lad_counts_chunk(c, c->n_chunks);
     k->session = session;
     k->next = -1;
     k->n = 0;
@@ -111,7 +106,7 @@ static int32_t session_chunk(struct lad_counts *c, int64_t session)
     int32_t k = -1;
     for (; c->index[i] != 0; i = (i + 1) & mask)
         if ((c->index[i] & 0xffffffff00000000ULL) == tag &&
-            chunk_at(c, (uint32_t)c->index[i] - 1)->session == session) {
+            lad_counts_chunk(c, (uint32_t)c->index[i] - 1)->session == session) {
             k = (int32_t)((uint32_t)c->index[i] - 1);
             break;
         }
@@ -135,7 +130,7 @@ bool lad_counts_add(struct lad_counts *c, int64_t session, int32_t column, int64
     if (k < 0)
         return false;
     for (;;) {
-        struct lad_count_chunk *ch = chunk_at(c, (size_t)k);
+        struct lad_count_chunk *ch = lad_counts_chunk(c, (size_t)k);
         for (int j = 0; j < ch->n; j++)
             if (ch->pairs[j].column == column) {
                 if (ch->pairs[j].count > UINT32_MAX - (uint32_t)count) { /* 32 bits full: spill them */
@@ -158,142 +153,99 @@ bool lad_counts_add(struct lad_counts *c, int64_t session, int32_t column, int64
     }
 }
 
-/* Walks every entry: the chunks' pairs in chunk order, then the spilled counts. */
-struct entry_walk {
-    size_t chunk, spill;
-    int pair;
-};
-
-static bool next_entry(const struct lad_counts *c, struct entry_walk *w, struct lad_count_entry *e)
-{
-    while (w->chunk < c->n_chunks) {
-        const struct lad_count_chunk *ch = chunk_at(c, w->chunk);
-        if (w->pair < ch->n) {
-            *e = (struct lad_count_entry){ch->session, ch->pairs[w->pair].column, 0, ch->pairs[w->pair].count};
-            w->pair++;
-            return true;
-        }
-        w->chunk++;
-        w->pair = 0;
-    }
-    if (w->spill < c->n_spill) {
-        *e = c->spill[w->spill++];
-        return true;
-    }
-    return false;
-}
-
+/*
+ * One pass in chunk order: a chunk not reached through an earlier chunk's `next` starts a session
+ * (continuation chunks are always made after the chunk that links to them, so one forward pass with a
+ * bitmap of linked chunks finds them all).
+ */
 bool lad_counts_finish(struct lad_counts *c)
 {
-    struct lad_count_entry *slots = lad_malloc_array(c->n_used, sizeof *slots);
-    if (slots == NULL)
+    uint8_t *linked = lad_calloc_array(c->n_chunks / 8 + 1, 1);
+    uint32_t *firsts = lad_malloc_big(c->n_sessions > 0 ? c->n_sessions : 1, sizeof *firsts);
+    if (linked == NULL || firsts == NULL) {
+        free(linked);
+        free(firsts);
         return false;
+    }
     size_t n = 0;
-    struct entry_walk w = {0, 0, 0};
-    for (struct lad_count_entry e; next_entry(c, &w, &e);)
-        slots[n++] = e;
-    free(c->slots);
-    c->slots = slots;
-    c->n_slots = n;
+    for (size_t k = 0; k < c->n_chunks; k++) {
+        const struct lad_count_chunk *ch = lad_counts_chunk(c, k);
+        if (!(linked[k / 8] & (1u << (k % 8))) && n < c->n_sessions)
+            firsts[n++] = (uint32_t)k;
+        if (ch->next >= 0)
+            linked[(size_t)ch->next / 8] |= (uint8_t)(1u << ((size_t)ch->next % 8));
+    }
+    free(linked);
+    free(c->firsts);
+    c->firsts = firsts;
     return true;
 }
 
-bool lad_counts_to_triplets(const struct lad_counts *c, const int32_t *col_map, struct lad_triplet **out,
-                            size_t *n, size_t *cap)
+int64_t lad_counts_ref_session(const struct lad_counts *c, uint32_t ref)
 {
-    void *p = *out;
-    if (!lad_grow(&p, cap, *n + c->n_used, sizeof **out))
-        return false;
-    *out = p;
-    struct entry_walk w = {0, 0, 0};
-    for (struct lad_count_entry e; next_entry(c, &w, &e);) {
-        int64_t col = col_map ? col_map[e.column] : e.column;
-        if (col >= 0)
-            (*out)[(*n)++] = (struct lad_triplet){e.session, col, e.count};
+    if (ref & LAD_COUNTS_REF_SPILL)
+        return c->spill[ref & ~LAD_COUNTS_REF_SPILL].session;
+    return lad_counts_chunk(c, ref)->session;
+}
+
+bool lad_counts_pairs(const struct lad_counts *c, uint32_t ref, const int32_t *col_map, struct lad_count_pair **out,
+                      size_t *n, size_t *cap)
+{
+    if (ref & LAD_COUNTS_REF_SPILL) {
+        const struct lad_count_entry *e = &c->spill[ref & ~LAD_COUNTS_REF_SPILL];
+        int32_t col = col_map ? col_map[e->column] : e->column;
+        if (col < 0)
+            return true;
+        void *p = *out;
+        if (!lad_grow(&p, cap, *n + 1, sizeof **out))
+            return false;
+        *out = p;
+        (*out)[(*n)++] = (struct lad_count_pair){col, 0, e->count};
+        return true;
+    }
+    for (int32_t k = (int32_t)ref; k >= 0;) {
+        const struct lad_count_chunk *ch = lad_counts_chunk(c, (size_t)k);
+        void *p = *out;
+        if (!lad_grow(&p, cap, *n + (size_t)ch->n, sizeof **out))
+            return false;
+        *out = p;
+        for (int j = 0; j < ch->n; j++) {
+            int32_t col = col_map ? col_map[ch->pairs[j].column] : ch->pairs[j].column;
+            if (col >= 0)
+                (*out)[(*n)++] = (struct lad_count_pair){col, 0, ch->pairs[j].count};
+        }
+        k = ch->next;
     }
     return true;
 }
 
-static int compare_triplets(const void *a, const void *b)
+static int compare_pairs(const void *a, const void *b)
 {
-    const struct lad_triplet *x = a, *y = b;
-    if (x->session != y->session)
-        return x->session < y->session ? -1 : 1;
+    const struct lad_count_pair *x = a, *y = b;
     return (x->column > y->column) - (x->column < y->column);
 }
 
-/*
- * Sorts t by session with a stable LSD radix sort (8-bit digits of the session with its sign bit
- * flipped; digits equal in every key are skipped), then each run of one session by column. Returns
- * false when the scratch buffer cannot be had (the caller then uses qsort). Radix because merge and
- * shuffle sort every (session, column) pair of a rank, millions on a big log, where qsort's calls to a
- * comparison function cost several times more.
- */
-static bool radix_sort(struct lad_triplet *t, size_t n)
-{
-    struct lad_triplet *tmp = lad_malloc_array(n, sizeof *tmp);
-    size_t(*count)[256] = calloc(8, sizeof *count);
-    if (tmp == NULL || count == NULL) {
-        free(tmp);
-        free(count);
-        return false;
-    }
-    const uint64_t flip = (uint64_t)1 << 63; /* signed order as unsigned */
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = (uint64_t)t[i].session ^ flip;
-        for (int d = 0; d < 8; d++)
-            count[d][(k >> (8 * d)) & 255]++;
-    }
-    struct lad_triplet *src = t, *dst = tmp;
-    for (int d = 0; d < 8; d++) {
-        if (count[d][((uint64_t)t[0].session ^ flip) >> (8 * d) & 255] == n)
-            continue; /* every key has the same digit here */
-        size_t pos = 0;
-        for (int b = 0; b < 256; b++) {
-            size_t c = count[d][b];
-            count[d][b] = pos;
-            pos += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[d][(((uint64_t)src[i].session ^ flip) >> (8 * d)) & 255]++] = src[i];
-        struct lad_triplet *x = src;
-        src = dst;
-        dst = x;
-    }
-    if (src != t)
-        memcpy(t, src, n * sizeof *t);
-    for (size_t lo = 0, hi; lo < n; lo = hi) { /* then each session's run by column */
-        for (hi = lo + 1; hi < n && t[hi].session == t[lo].session; hi++)
-            ;
-        if (hi - lo > 32) { /* long runs (time windows with many events): qsort */
-            qsort(t + lo, hi - lo, sizeof *t, compare_triplets);
-            continue;
-        }
-        for (size_t i = lo + 1; i < hi; i++) { /* short runs (a block's few events): insertion */
-            struct lad_triplet x = t[i];
-            size_t j = i;
-            for (; j > lo && t[j - 1].column > x.column; j--)
-                t[j] = t[j - 1];
-            t[j] = x;
-        }
-    }
-    free(tmp);
-    free(count);
-    return true;
-}
-
-size_t lad_triplets_sort_merge(struct lad_triplet *t, size_t n)
+/* A session names few events (insertion sort); a time window may name hundreds (qsort). */
+size_t lad_count_pairs_merge(struct lad_count_pair *p, size_t n)
 {
     if (n == 0)
         return 0;
-    if (n < 256 || !radix_sort(t, n))
-        qsort(t, n, sizeof *t, compare_triplets);
+    if (n > 32)
+        qsort(p, n, sizeof *p, compare_pairs);
+    else
+        for (size_t i = 1; i < n; i++) {
+            struct lad_count_pair x = p[i];
+            size_t j = i;
+            for (; j > 0 && p[j - 1].column > x.column; j--)
+                p[j] = p[j - 1];
+            p[j] = x;
+        }
     size_t w = 0;
     for (size_t r = 1; r < n; r++) {
-        if (t[r].session == t[w].session && t[r].column == t[w].column)
-            t[w].count += t[r].count;
+        if (p[r].column == p[w].column)
+            p[w].count += p[r].count;
         else
-            t[++w] = t[r];
+            p[++w] = p[r];
     }
     return w + 1;
 }

@@ -1,13 +1,14 @@
 /*
- * order.c - global session order by sample sort, then rows to their row block.
+ * order.c - from the shuffle's key-range rows to the row-block layout.
  *
- * Positions: every rank sends up to `size` evenly spaced samples of its sorted keys to all ranks
- * (MPI_Allgatherv); the sorted samples give size-1 splitters that cut the key space into buckets of
- * similar size. Each key travels to its bucket's rank, which sorts what it received; a key's global
- * position is the number of keys in earlier buckets (an exclusive scan) plus its index in its bucket.
- * The positions travel back along the same route (the reverse exchange), so each owner learns where
- * its rows go without any rank holding all keys. The result depends only on the keys, never on the
- * rank count: splitters only balance the work.
+ * The shuffle left rank r with the rows of its key range, sorted, and every key of rank r below every
+ * key of rank r + 1. So the global position of rank r's first row is the number of rows on lower ranks
+ * (an exclusive scan), and the row-block layout (lad_features_local_range) says where each position
+ * belongs. Rows that belong elsewhere are encoded as the shuffle encodes them (count_internal.h) and
+ * move in one exchange; they are a rank's first or last rows, few when the splitters balanced the
+ * ranges. What arrives from lower ranks precedes the kept rows and what arrives from higher ranks
+ * follows them, so the rows stay in key order without a sort. When no row moves (one rank, or
+ * splitters that happened to cut exactly) the arrays are taken over as they are.
  */
 #include "lad_order.h"
 
@@ -18,200 +19,170 @@
 #include "lad_ctx.h"
 #include "lad_features.h"
 #include "lad_mem.h"
+#include "lad_shuffle.h"
+#include "count_internal.h"
 
-static int compare_i64(const void *a, const void *b)
+/* Words row i of r takes in the exchange. */
+static size_t row_words(const struct lad_rowset *r, int64_t i)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+    size_t w = LAD__ROW_HEADER_WORDS;
+    for (int64_t k = r->row_start[i]; k < r->row_start[i + 1]; k++)
+        w += lad__pair_words(r->vals[k]);
+    return w;
 }
 
-struct keyed {
-    int64_t key;
-    int64_t index;
-};
-
-static int compare_keyed(const void *a, const void *b)
+/* Appends the rows of a received run (words [0, n_words)) to f's arrays at row *row, entry *at. */
+static enum lad_status append_run(struct lad_ctx *ctx, const uint64_t *words, int64_t n_words, struct lad_features *f,
+                                  int64_t *row, int64_t *at)
 {
-    const struct keyed *x = a, *y = b;
-    return (x->key > y->key) - (x->key < y->key);
-}
-
-/* Chooses size-1 splitters from evenly spaced samples of every rank's keys. */
-static enum lad_status choose_splitters(struct lad_ctx *ctx, const int64_t *keys, size_t n, int64_t *splitters,
-                                        int *n_splitters)
-{
-    int size = ctx->size;
-    int n_samples = n < (size_t)size ? (int)n : size;
-    int64_t *mine = lad_malloc_array((size_t)n_samples, sizeof *mine);
-    int *counts = lad_malloc_array((size_t)size, sizeof *counts);
-    int *displs = lad_malloc_array((size_t)size, sizeof *displs);
-    int64_t *all = NULL;
-    enum lad_status st = (mine && counts && displs) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for samples");
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        goto out;
-    for (int i = 0; i < n_samples; i++)
-        mine[i] = keys[(size_t)(((unsigned long long)(i + 1) * n) / (unsigned long long)(n_samples + 1))];
-    MPI_Allgather(&n_samples, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm);
-    int total = 0;
-    for (int r = 0; r < size; r++) {
-        displs[r] = total;
-        total += counts[r];
-    }
-    all = lad_malloc_array((size_t)total, sizeof *all);
-    st = lad_status_agree(ctx, all ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for samples"));
-    if (st != LAD_OK)
-        goto out;
-    MPI_Allgatherv(mine, n_samples, MPI_INT64_T, all, counts, displs, MPI_INT64_T, ctx->comm);
-    qsort(all, (size_t)total, sizeof *all, compare_i64);
-    *n_splitters = 0;
-    if (total > 0)
-        for (int j = 1; j < size; j++)
-            splitters[(*n_splitters)++] = all[(size_t)j * (size_t)total / (size_t)size];
-out:
-    free(mine);
-    free(counts);
-    free(displs);
-    free(all);
-    return st;
-}
-
-enum lad_status lad_order_positions(struct lad_ctx *ctx, const int64_t *keys, size_t n, int64_t *pos,
-                                    int64_t *n_global)
-{
-    int size = ctx->size;
-    int64_t n_local = (int64_t)n;
-    MPI_Allreduce(&n_local, n_global, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
-
-    int64_t *splitters = lad_malloc_array((size_t)size, sizeof *splitters);
-    int64_t *scount = lad_calloc_array((size_t)size, sizeof *scount), *rcount = lad_calloc_array((size_t)size, sizeof *rcount);
-    int64_t *recv = NULL, *recv_pos = NULL, n_recv = 0;
-    struct keyed *sorted = NULL;
-    enum lad_status st = (splitters && scount && rcount) ? LAD_OK
-                                                        : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering sessions");
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        goto out;
-    int n_split = 0;
-    st = choose_splitters(ctx, keys, n, splitters, &n_split);
-    if (st != LAD_OK)
-        goto out;
-
-    /* Keys are sorted, so each bucket is a contiguous run. Bucket = number of splitters <= key. */
-    for (size_t i = 0, b = 0; i < n; i++) {
-        while ((int)b < n_split && splitters[b] <= keys[i])
-            b++;
-        scount[b]++;
-    }
-    void *got = NULL;
-    st = lad_comm_alltoallv_alloc(ctx, keys, scount, sizeof *keys, "the exchange of session keys", &got, rcount,
-                                  &n_recv);
-    recv = got;
-    if (st != LAD_OK)
-        goto out;
-    recv_pos = lad_malloc_array((size_t)n_recv, sizeof *recv_pos);
-    sorted = lad_malloc_array((size_t)n_recv, sizeof *sorted);
-    st = lad_status_agree(ctx, (recv_pos && sorted) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering sessions"));
-    if (st != LAD_OK)
-        goto out;
-
-    for (int64_t i = 0; i < n_recv; i++)
-        sorted[i] = (struct keyed){recv[i], i};
-    qsort(sorted, (size_t)n_recv, sizeof *sorted, compare_keyed);
-    int64_t base = lad_comm_exscan_i64(ctx, n_recv);
-    for (int64_t i = 0; i < n_recv; i++)
-        recv_pos[sorted[i].index] = base + i;
-    /* Back along the same route: positions arrive in the order the keys were sent. */
-    st = lad_comm_alltoallv(ctx, recv_pos, rcount, pos, scount, sizeof *pos, "the return of session positions");
-out:
-    free(splitters);
-    free(scount);
-    free(rcount);
-    free(recv);
-    free(recv_pos);
-    free(sorted);
-    return st;
-}
-
-struct row_entry {
-    int64_t pos;
-    int64_t key;
-    int64_t column;
-    int64_t count;
-};
-
-enum lad_status lad_order_rows(struct lad_ctx *ctx, const struct lad_triplet *t, size_t n, struct lad_features *f)
-{
-    int size = ctx->size;
-    int n_events = f->events.n;
-    size_t n_keys = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || t[i].session != t[i - 1].session)
-            n_keys++;
-    int64_t *keys = lad_malloc_array(n_keys, sizeof *keys);
-    int64_t *pos = lad_malloc_array(n_keys, sizeof *pos);
-    int64_t *scount = lad_calloc_array((size_t)size, sizeof *scount), *fill = lad_calloc_array((size_t)size, sizeof *fill);
-    struct row_entry *sendbuf = lad_malloc_array(n, sizeof *sendbuf), *recvbuf = NULL;
-    enum lad_status st = (keys && pos && scount && fill && sendbuf) ? LAD_OK
-                         : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering rows");
-    for (size_t i = 0; st == LAD_OK && i < n; i++)
-        if (t[i].column < 0 || t[i].column >= n_events)
-            st = lad_fail(ctx, LAD_ERR_INTERNAL, "count column %lld outside the %d events", (long long)t[i].column,
-                          n_events);
-    st = lad_status_agree(ctx, st);
-    if (st != LAD_OK)
-        goto out;
-    for (size_t i = 0, k = 0; i < n; i++)
-        if (i == 0 || t[i].session != t[i - 1].session)
-            keys[k++] = t[i].session;
-
-    int64_t n_global = 0;
-    st = lad_order_positions(ctx, keys, n_keys, pos, &n_global);
-    if (st != LAD_OK)
-        goto out;
-    st = lad_status_agree(ctx, lad_features_alloc(ctx, f, n_global, n_events));
-    if (st != LAD_OK)
-        goto out;
-
-    /* Each triplet goes to the rank whose row block holds its session's position. */
-    int64_t mb = f->block_rows;
-    for (size_t i = 0, k = 0; i < n; i++) {
-        if (i > 0 && t[i].session != t[i - 1].session)
-            k++;
-        scount[pos[k] / mb]++;
-    }
-    for (int r = 1; r < size; r++)
-        fill[r] = fill[r - 1] + scount[r - 1];
-    for (size_t i = 0, k = 0; i < n; i++) {
-        if (i > 0 && t[i].session != t[i - 1].session)
-            k++;
-        sendbuf[fill[pos[k] / mb]++] = (struct row_entry){pos[k], t[i].session, t[i].column, t[i].count};
-    }
-    void *got = NULL;
-    int64_t n_recv = 0;
-    st = lad_comm_alltoallv_alloc(ctx, sendbuf, scount, sizeof *sendbuf, "the exchange of feature rows", &got, NULL,
-                                  &n_recv);
-    recvbuf = got;
-    if (st != LAD_OK)
-        goto out;
-
-    for (int64_t i = 0; i < n_recv; i++) {
-        const struct row_entry *e = &recvbuf[i];
-        int64_t row = e->pos - f->row_begin;
-        if (row < 0 || row >= f->n_local) {
-            st = lad_fail(ctx, LAD_ERR_INTERNAL, "row %lld sent to the wrong rank", (long long)e->pos);
+    struct lad_count_pair *pairs = NULL;
+    size_t cap = 0;
+    enum lad_status st = LAD_OK;
+    for (int64_t k = 0; k < n_words && st == LAD_OK;) {
+        size_t n = 0, used = lad__decode_row(words + k, &pairs, &n, &cap);
+        if (used == 0) {
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory placing rows");
             break;
         }
-        f->keys[row] = e->key;
-        f->counts[row * n_events + e->column] += e->count;
+        n = lad_count_pairs_merge(pairs, n); /* joins a large count's two halves */
+        if (*row >= f->n_local || !lad__columns_valid(pairs, n, f->n_events)) {
+            st = lad_fail(ctx, LAD_ERR_INTERNAL, "a row sent to the wrong rank, or a column outside the %d events",
+                          f->n_events);
+            break;
+        }
+        f->keys[*row] = (int64_t)words[k];
+        f->row_start[(*row)++] = *at;
+        for (size_t q = 0; q < n; q++) {
+            f->cols[*at] = pairs[q].column;
+            f->vals[(*at)++] = pairs[q].count;
+        }
+        k += (int64_t)used;
+    }
+    free(pairs);
+    return st;
+}
+
+/*
+ * Local. f's rows: what lower ranks sent (recv, recv_words[r] words from rank r), this rank's rows
+ * [keep_lo, keep_hi), then what higher ranks sent. Key order, by construction.
+ */
+static enum lad_status place_rows(struct lad_ctx *ctx, const struct lad_rowset *rows, int64_t keep_lo, int64_t keep_hi,
+                                  const uint64_t *recv, const int64_t *recv_words, struct lad_features *f)
+{
+    int64_t row = 0, at = 0, off = 0;
+    enum lad_status st = LAD_OK;
+    for (int r = 0; r < ctx->rank && st == LAD_OK; r++) {
+        st = append_run(ctx, recv + off, recv_words[r], f, &row, &at);
+        off += recv_words[r];
+    }
+    if (st == LAD_OK && row + (keep_hi - keep_lo) > f->n_local)
+        st = lad_fail(ctx, LAD_ERR_INTERNAL, "rows sent to the wrong rank");
+    if (st == LAD_OK && keep_hi > keep_lo) {
+        const int64_t first = rows->row_start[keep_lo], n = rows->row_start[keep_hi] - first;
+        memcpy(f->keys + row, rows->keys + keep_lo, (size_t)(keep_hi - keep_lo) * sizeof *f->keys);
+        memcpy(f->cols + at, rows->cols + first, (size_t)n * sizeof *f->cols);
+        memcpy(f->vals + at, rows->vals + first, (size_t)n * sizeof *f->vals);
+        for (int64_t i = keep_lo; i < keep_hi; i++)
+            f->row_start[row++] = at + rows->row_start[i] - first;
+        at += n;
+    }
+    off += recv_words[ctx->rank];
+    for (int r = ctx->rank + 1; r < ctx->size && st == LAD_OK; r++) {
+        st = append_run(ctx, recv + off, recv_words[r], f, &row, &at);
+        off += recv_words[r];
+    }
+    if (st == LAD_OK && row != f->n_local)
+        st = lad_fail(ctx, LAD_ERR_INTERNAL, "%lld rows placed where the layout has %lld", (long long)row,
+                      (long long)f->n_local);
+    if (st == LAD_OK)
+        f->row_start[row] = at;
+    return st;
+}
+
+enum lad_status lad_order_rows(struct lad_ctx *ctx, struct lad_rowset *rows, struct lad_features *f)
+{
+    const int size = ctx->size, me = ctx->rank, n_events = f->events.n;
+    int64_t n_global = 0, *send_words = lad_calloc_array((size_t)size, sizeof *send_words);
+    int64_t *recv_words = lad_calloc_array((size_t)size, sizeof *recv_words);
+    uint64_t *send = NULL, *recv = NULL;
+    enum lad_status st = (send_words && recv_words) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering rows");
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        goto out;
+    lad_comm_check(ctx, MPI_Allreduce(&rows->n, &n_global, 1, MPI_INT64_T, MPI_SUM, ctx->comm), "counting rows");
+    const int64_t base = lad_comm_exscan_i64(ctx, rows->n), mb = lad_features_block_rows(n_global, size);
+
+    /* Rows [0, keep_lo) go to lower ranks, [keep_hi, n) to higher ones; positions say which. */
+    int64_t my_begin, my_rows;
+    lad_features_local_range(n_global, mb, me, &my_begin, &my_rows);
+    int64_t keep_lo = my_begin - base, keep_hi = my_begin + my_rows - base;
+    keep_lo = keep_lo < 0 ? 0 : keep_lo > rows->n ? rows->n : keep_lo;
+    keep_hi = keep_hi < keep_lo ? keep_lo : keep_hi > rows->n ? rows->n : keep_hi;
+    size_t total_send = 0;
+    for (int64_t i = 0; i < rows->n; i++)
+        if (i < keep_lo || i >= keep_hi) {
+            size_t w = row_words(rows, i);
+            send_words[(base + i) / mb] += (int64_t)w;
+            total_send += w;
+        }
+    lad_comm_exchange_counts(ctx, send_words, recv_words);
+    int64_t total_recv = 0;
+    for (int r = 0; r < size; r++)
+        total_recv += recv_words[r];
+
+    /* Nothing moves to or from this rank: the shuffle's arrays become f's. Every rank still joins
+     * the exchange below. */
+    const bool steal = total_send == 0 && total_recv == 0 && rows->row_start != NULL;
+    const int64_t kept_pairs = rows->row_start ? rows->row_start[keep_hi] - rows->row_start[keep_lo] : 0;
+    send = lad_malloc_big(total_send + 1, sizeof *send);
+    recv = lad_malloc_big((size_t)total_recv + 1, sizeof *recv);
+    st = lad_features_alloc(ctx, f, n_global, n_events);
+    if (st == LAD_OK && !steal)
+        st = lad_features_reserve(ctx, f, kept_pairs + total_recv);
+    if (st == LAD_OK && (send == NULL || recv == NULL))
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory ordering rows");
+    st = lad_status_agree(ctx, st);
+    if (st != LAD_OK)
+        goto out;
+    /* Send order is rank order, and positions ascend with i: low rows first, then high rows. */
+    size_t w = 0;
+    for (int64_t i = 0; i < rows->n; i++) {
+        if (i == keep_lo)
+            i = keep_hi;
+        if (i >= rows->n)
+            break;
+        const size_t head = w;
+        w += LAD__ROW_HEADER_WORDS;
+        for (int64_t k = rows->row_start[i]; k < rows->row_start[i + 1]; k++)
+            w += lad__put_pair(send + w, rows->cols[k], rows->vals[k]);
+        send[head] = (uint64_t)rows->keys[i];
+        send[head + 1] = (uint64_t)(w - head - LAD__ROW_HEADER_WORDS);
+    }
+    st = lad_comm_alltoallv(ctx, send, send_words, recv, recv_words, sizeof *send, "the exchange of feature rows");
+    if (st != LAD_OK)
+        goto out;
+    lad_free(&send);
+    if (steal) {
+        free(f->keys);
+        free(f->row_start);
+        f->keys = rows->keys;
+        f->row_start = rows->row_start;
+        f->cols = rows->cols;
+        f->vals = rows->vals;
+        f->nnz_cap = rows->row_start[rows->n];
+        if (rows->n != f->n_local)
+            st = lad_fail(ctx, LAD_ERR_INTERNAL, "%lld rows kept where the layout has %lld", (long long)rows->n,
+                          (long long)f->n_local);
+        memset(rows, 0, sizeof *rows);
+    } else {
+        st = place_rows(ctx, rows, keep_lo, keep_hi, recv, recv_words, f);
     }
     st = lad_status_agree(ctx, st);
 out:
-    free(keys);
-    free(pos);
-    free(scount);
-    free(fill);
-    free(sendbuf);
-    free(recvbuf);
+    lad_rowset_free(rows);
+    free(send);
+    free(recv);
+    free(send_words);
+    free(recv_words);
     return st;
 }

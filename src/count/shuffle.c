@@ -1,9 +1,20 @@
 /*
- * shuffle.c - the reduce step: every session's partial counts meet on its owner rank.
+ * shuffle.c - the reduce step: every session's partial counts meet on the rank owning its key range.
  *
- * One all-to-all exchange (lad_comm_alltoallv_alloc) moves all triplets; counts per destination go
- * first, so each rank sizes its receive buffer exactly. Triplets are pre-merged locally before sending, so
- * a session's row crosses the network once per rank that saw it, not once per line.
+ *   1. records   one (session, table reference) record per session of each thread's table (and per
+ *                spilled count), radix-sorted by session: the threads' parts of a session meet, and
+ *                sessions come out in key order. No comparison sort of (session, event) pairs.
+ *   2. splitters every rank sends evenly spaced samples of its sorted keys to all (Allgather); the
+ *                sorted samples' quantiles cut the key space into one range per rank. They only
+ *                balance the work: the result does not depend on them.
+ *   3. encode    one pass over the sorted records writes each session's merged pairs, in key order,
+ *                into the send buffer; the ranges are monotone, so each destination's rows are a
+ *                contiguous, sorted stretch of it. The tables are freed here.
+ *   4. exchange  one all-to-all of 64-bit words (lad_comm).
+ *   5. merge     the receiver holds one sorted run per sender and merges them with a small heap,
+ *                summing the parts of a session (integer sums: the same in any arrival order) into
+ *                compressed rows.
+ * Large buffers are huge-page backed (lad_malloc_big) and written before read; nothing is zeroed.
  */
 #include "lad_shuffle.h"
 
@@ -12,48 +23,324 @@
 
 #include "lad_comm.h"
 #include "lad_ctx.h"
-#include "lad_hash.h"
 #include "lad_mem.h"
+#include "lad_radix.h"
+#include "count_internal.h"
 
-enum lad_status lad_shuffle_to_owners(struct lad_ctx *ctx, struct lad_triplet *in, size_t n_in,
-                                      struct lad_triplet **out, size_t *n_out)
+#define SAMPLES_PER_RANK 1024 /* splitter error ~1/sqrt(1024): ranks within a few percent of even */
+#define PREFETCH_AHEAD 8      /* records: their chunks sit at random places in the tables */
+
+void lad_rowset_free(struct lad_rowset *r)
 {
-    *out = NULL;
-    *n_out = 0;
-    int size = ctx->size;
-    int64_t *send_counts = lad_calloc_array((size_t)size, sizeof *send_counts);
-    int64_t *fill = lad_calloc_array((size_t)size, sizeof *fill);
-    int *owner = lad_malloc_array(n_in, sizeof(int));
-    struct lad_triplet *sendbuf = lad_malloc_array(n_in, sizeof *sendbuf);
-    enum lad_status st = LAD_OK;
-    if (!send_counts || !fill || !owner || !sendbuf)
-        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the shuffle (%zu triplets)", n_in);
+    if (r == NULL)
+        return;
+    lad_free(&r->keys);
+    lad_free(&r->row_start);
+    lad_free(&r->cols);
+    lad_free(&r->vals);
+    r->n = 0;
+}
 
-    /* Bucket by owner (counting sort keeps the local order within each bucket). */
-    if (st == LAD_OK) {
-        for (size_t i = 0; i < n_in; i++) {
-            owner[i] = lad_hash_owner(in[i].session, size);
-            send_counts[owner[i]]++;
-        }
-        for (int r = 1; r < size; r++)
-            fill[r] = fill[r - 1] + send_counts[r - 1];
-        for (size_t i = 0; i < n_in; i++)
-            sendbuf[fill[owner[i]]++] = in[i];
+size_t lad__decode_row(const uint64_t *w, struct lad_count_pair **out, size_t *n, size_t *cap)
+{
+    size_t n_words = (size_t)w[1];
+    void *p = *out;
+    if (!lad_grow(&p, cap, *n + n_words, sizeof **out))
+        return 0;
+    *out = p;
+    for (size_t k = 0; k < n_words; k++)
+        (*out)[(*n)++] = lad__get_pair(w[LAD__ROW_HEADER_WORDS + k]);
+    return LAD__ROW_HEADER_WORDS + n_words;
+}
+
+bool lad__columns_valid(const struct lad_count_pair *p, size_t n, int n_events)
+{
+    for (size_t q = 0; q < n; q++)
+        if (p[q].column < 0 || p[q].column >= n_events)
+            return false;
+    return true;
+}
+
+/* Local. Every table's sessions and spilled counts as records (table << 32 | reference), sorted. */
+static bool sorted_records(struct lad_counts *tables, int n_tables, struct lad_keyed **rec, size_t *n_rec)
+{
+    size_t n = 0;
+    for (int t = 0; t < n_tables; t++) {
+        if (!lad_counts_finish(&tables[t]) || tables[t].n_spill >= LAD_COUNTS_REF_SPILL)
+            return false;
+        n += tables[t].n_sessions + tables[t].n_spill;
     }
+    struct lad_keyed *r = lad_malloc_big(n, sizeof *r), *tmp = lad_malloc_big(n, sizeof *tmp);
+    if (r == NULL || tmp == NULL) {
+        free(r);
+        free(tmp);
+        return false;
+    }
+    size_t k = 0;
+    for (int t = 0; t < n_tables; t++) {
+        const struct lad_counts *c = &tables[t];
+        for (size_t s = 0; s < c->n_sessions; s++)
+            r[k++] = (struct lad_keyed){lad_counts_ref_session(c, c->firsts[s]), (uint64_t)t << 32 | c->firsts[s]};
+        for (size_t s = 0; s < c->n_spill; s++)
+            r[k++] = (struct lad_keyed){c->spill[s].session, (uint64_t)t << 32 | LAD_COUNTS_REF_SPILL | (uint32_t)s};
+    }
+    lad_radix_sort(r, n, tmp);
+    free(tmp);
+    *rec = r;
+    *n_rec = n;
+    return true;
+}
+
+static int compare_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Collective. size - 1 ascending splitters: rank r receives the keys k with split[r-1] <= k < split[r].
+ * Samples are evenly spaced over each rank's sorted records, so a rank's weight in the samples follows
+ * its share of sessions.
+ */
+static enum lad_status choose_splitters(struct lad_ctx *ctx, const struct lad_keyed *rec, size_t n, int64_t *split,
+                                        int *n_split)
+{
+    const int size = ctx->size;
+    int n_mine = n < SAMPLES_PER_RANK ? (int)n : SAMPLES_PER_RANK, total = 0;
+    int64_t mine[SAMPLES_PER_RANK];
+    int *counts = lad_malloc_array((size_t)size, sizeof *counts), *displs = lad_malloc_array((size_t)size, sizeof *displs);
+    int64_t *all = NULL;
+    enum lad_status st = (counts && displs) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for samples");
+    for (int i = 0; i < n_mine; i++)
+        mine[i] = rec[(size_t)(((unsigned long long)i * n + n / 2) / (unsigned long long)n_mine)].key;
     st = lad_status_agree(ctx, st);
-    void *recvbuf = NULL;
-    int64_t total = 0;
     if (st == LAD_OK)
-        st = lad_comm_alltoallv_alloc(ctx, sendbuf, send_counts, sizeof *sendbuf, "the shuffle of session counts",
-                                      &recvbuf, NULL, &total);
-    if (st == LAD_OK) {
-        /* Integer sums: the merged counts are the same in any arrival order. */
-        *n_out = lad_triplets_sort_merge(recvbuf, (size_t)total);
-        *out = recvbuf;
+        lad_comm_check(ctx, MPI_Allgather(&n_mine, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm), "gathering samples");
+    for (int r = 0; st == LAD_OK && r < size; r++) {
+        displs[r] = total;
+        total += counts[r];
     }
-    free(sendbuf);
-    free(owner);
-    free(send_counts);
-    free(fill);
+    if (st == LAD_OK) {
+        all = lad_malloc_array((size_t)total, sizeof *all);
+        st = lad_status_agree(ctx, all ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for samples"));
+    }
+    if (st == LAD_OK) {
+        lad_comm_check(ctx, MPI_Allgatherv(mine, n_mine, MPI_INT64_T, all, counts, displs, MPI_INT64_T, ctx->comm),
+                       "gathering samples");
+        qsort(all, (size_t)total, sizeof *all, compare_i64);
+        *n_split = 0;
+        if (total > 0)
+            for (int j = 1; j < size; j++)
+                split[(*n_split)++] = all[(size_t)j * (size_t)total / (size_t)size];
+    }
+    free(counts);
+    free(displs);
+    free(all);
+    return st;
+}
+
+/*
+ * Local. Writes each session's merged row (step 3) into send, destinations in rank order; send_words[r]
+ * receives the words for rank r. False on allocation failure.
+ */
+static bool encode_rows(const struct lad_counts *tables, const int32_t *const *col_maps, const struct lad_keyed *rec,
+                        size_t n_rec, const int64_t *split, int n_split, uint64_t *send, int64_t *send_words)
+{
+    struct lad_count_pair *pairs = NULL;
+    size_t cap = 0, w = 0, dest_begin = 0;
+    int dest = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < n_rec;) {
+        const int64_t key = rec[i].key;
+        size_t n = 0;
+        for (; i < n_rec && rec[i].key == key; i++) {
+            if (i + PREFETCH_AHEAD < n_rec) {
+                const uint64_t v = rec[i + PREFETCH_AHEAD].val;
+                if (!(v & LAD_COUNTS_REF_SPILL))
+                    __builtin_prefetch(lad_counts_chunk(&tables[v >> 32], (uint32_t)v));
+            }
+            const int t = (int)(rec[i].val >> 32);
+            ok = ok && lad_counts_pairs(&tables[t], (uint32_t)rec[i].val, col_maps ? col_maps[t] : NULL, &pairs, &n, &cap);
+        }
+        n = ok ? lad_count_pairs_merge(pairs, n) : 0;
+        if (n == 0)
+            continue; /* every pair was dropped by the column map */
+        while (dest < n_split && key >= split[dest]) {
+            send_words[dest++] = (int64_t)(w - dest_begin);
+            dest_begin = w;
+        }
+        const size_t head = w;
+        w += LAD__ROW_HEADER_WORDS;
+        for (size_t q = 0; q < n; q++)
+            w += lad__put_pair(send + w, pairs[q].column, pairs[q].count);
+        send[head] = (uint64_t)key;
+        send[head + 1] = (uint64_t)(w - head - LAD__ROW_HEADER_WORDS);
+    }
+    send_words[dest] = (int64_t)(w - dest_begin);
+    free(pairs);
+    return ok;
+}
+
+/* A run of received rows: one per sender, keys ascending. */
+struct run {
+    const uint64_t *at, *end;
+};
+
+static inline bool run_before(const struct run *runs, int a, int b)
+{
+    int64_t ka = (int64_t)runs[a].at[0], kb = (int64_t)runs[b].at[0];
+    return ka < kb || (ka == kb && a < b);
+}
+
+static void sift_down(const struct run *runs, int *heap, int n, int i)
+{
+    for (;;) {
+        int l = 2 * i + 1, m = i;
+        if (l < n && run_before(runs, heap[l], heap[m]))
+            m = l;
+        if (l + 1 < n && run_before(runs, heap[l + 1], heap[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        int x = heap[i];
+        heap[i] = heap[m];
+        heap[m] = x;
+        i = m;
+    }
+}
+
+/*
+ * Local. Merges the sorted runs of recv (recv_words[r] words from rank r) into out (step 5). Rows
+ * fill the arrays in key order; a session's parts from several senders are summed. The arrays are
+ * sized by what the words can hold at most and trimmed at the end (untouched pages cost nothing).
+ */
+static enum lad_status merge_runs(struct lad_ctx *ctx, const uint64_t *recv, const int64_t *recv_words, int n_events,
+                                  struct lad_rowset *out)
+{
+    const int size = ctx->size;
+    int64_t total = 0;
+    for (int r = 0; r < size; r++)
+        total += recv_words[r];
+    const size_t max_rows = (size_t)total / (LAD__ROW_HEADER_WORDS + 1) + 1, max_pairs = (size_t)total + 1;
+    struct run *runs = lad_malloc_array((size_t)size, sizeof *runs);
+    int *heap = lad_malloc_array((size_t)size, sizeof *heap), n_heap = 0;
+    struct lad_count_pair *pairs = NULL;
+    size_t cap = 0;
+    out->keys = lad_malloc_big(max_rows, sizeof *out->keys);
+    out->row_start = lad_malloc_big(max_rows + 1, sizeof *out->row_start);
+    out->cols = lad_malloc_big(max_pairs, sizeof *out->cols);
+    out->vals = lad_malloc_big(max_pairs, sizeof *out->vals);
+    enum lad_status st = LAD_OK;
+    if (!runs || !heap || !out->keys || !out->row_start || !out->cols || !out->vals)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging %lld received words", (long long)total);
+    const uint64_t *at = recv;
+    for (int r = 0; st == LAD_OK && r < size; r++) {
+        runs[r] = (struct run){at, at + recv_words[r]};
+        at += recv_words[r];
+        if (runs[r].at < runs[r].end)
+            heap[n_heap++] = r;
+    }
+    for (int i = n_heap / 2 - 1; st == LAD_OK && i >= 0; i--)
+        sift_down(runs, heap, n_heap, i);
+    int64_t rows = 0, w = 0;
+    while (st == LAD_OK && n_heap > 0) {
+        const int64_t key = (int64_t)runs[heap[0]].at[0];
+        size_t n = 0;
+        while (n_heap > 0 && (int64_t)runs[heap[0]].at[0] == key) {
+            struct run *r = &runs[heap[0]];
+            size_t used = lad__decode_row(r->at, &pairs, &n, &cap);
+            if (used == 0) {
+                st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging rows");
+                break;
+            }
+            r->at += used;
+            if (r->at >= r->end)
+                heap[0] = heap[--n_heap];
+            sift_down(runs, heap, n_heap, 0);
+        }
+        n = lad_count_pairs_merge(pairs, n);
+        if (st == LAD_OK && !lad__columns_valid(pairs, n, n_events))
+            st = lad_fail(ctx, LAD_ERR_INTERNAL, "a count column outside the %d events", n_events);
+        if (st != LAD_OK)
+            break;
+        out->keys[rows] = key;
+        out->row_start[rows++] = w;
+        for (size_t q = 0; q < n; q++) {
+            out->cols[w] = pairs[q].column;
+            out->vals[w++] = pairs[q].count;
+        }
+    }
+    if (st == LAD_OK) {
+        out->row_start[rows] = w;
+        out->n = rows;
+        /* Trim to what was used; a failed shrink keeps the larger block. */
+        void *p;
+        if ((p = lad_realloc_array(out->keys, (size_t)rows, sizeof *out->keys)) != NULL)
+            out->keys = p;
+        if ((p = lad_realloc_array(out->row_start, (size_t)rows + 1, sizeof *out->row_start)) != NULL)
+            out->row_start = p;
+        if ((p = lad_realloc_array(out->cols, (size_t)w, sizeof *out->cols)) != NULL)
+            out->cols = p;
+        if ((p = lad_realloc_array(out->vals, (size_t)w, sizeof *out->vals)) != NULL)
+            out->vals = p;
+    }
+    free(runs);
+    free(heap);
+    free(pairs);
+    return st;
+}
+
+enum lad_status lad_shuffle_rows(struct lad_ctx *ctx, struct lad_counts *tables, const int32_t *const *col_maps,
+                                 int n_tables, int n_events, struct lad_rowset *out)
+{
+    memset(out, 0, sizeof *out);
+    const int size = ctx->size;
+    struct lad_keyed *rec = NULL;
+    size_t n_rec = 0, max_words = 0;
+    uint64_t *send = NULL, *recv = NULL;
+    int64_t *split = lad_malloc_array((size_t)size, sizeof *split);
+    int64_t *send_words = lad_calloc_array((size_t)size, sizeof *send_words);
+    int64_t *recv_words = lad_calloc_array((size_t)size, sizeof *recv_words);
+    int n_split = 0;
+    enum lad_status st = (split && send_words && recv_words) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
+    if (st == LAD_OK && !sorted_records(tables, n_tables, &rec, &n_rec))
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory sorting the sessions' counts");
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK)
+        st = choose_splitters(ctx, rec, n_rec, split, &n_split);
+
+    /* A row takes at most its header per record and two words per pair. */
+    for (int t = 0; t < n_tables; t++)
+        max_words += 2 * tables[t].n_used;
+    max_words += LAD__ROW_HEADER_WORDS * n_rec;
+    if (st == LAD_OK && (send = lad_malloc_big(max_words + 1, sizeof *send)) == NULL)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the shuffle (%zu words)", max_words);
+    if (st == LAD_OK && !encode_rows(tables, col_maps, rec, n_rec, split, n_split, send, send_words))
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory encoding the shuffle");
+    lad_free(&rec);
+    for (int t = 0; t < n_tables; t++) /* read: memory goes back before the exchange doubles it */
+        lad_counts_free(&tables[t]);
+    st = lad_status_agree(ctx, st);
+
+    int64_t total = 0;
+    if (st == LAD_OK) {
+        lad_comm_exchange_counts(ctx, send_words, recv_words);
+        for (int r = 0; r < size; r++)
+            total += recv_words[r];
+        recv = lad_malloc_big((size_t)total + 1, sizeof *recv);
+        st = lad_status_agree(ctx, recv ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory receiving %lld words",
+                                                            (long long)total));
+    }
+    if (st == LAD_OK)
+        st = lad_comm_alltoallv(ctx, send, send_words, recv, recv_words, sizeof *send, "the shuffle of session counts");
+    lad_free(&send);
+    if (st == LAD_OK)
+        st = lad_status_agree(ctx, merge_runs(ctx, recv, recv_words, n_events, out));
+    free(recv);
+    free(split);
+    free(send_words);
+    free(recv_words);
+    if (st != LAD_OK)
+        lad_rowset_free(out);
     return st;
 }

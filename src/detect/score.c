@@ -50,15 +50,17 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
     int n = m->events.n;
     enum lad_status st = lad_verdicts_alloc(ctx, v, f->n_local, n_top);
     int64_t *x = lad_malloc_array((size_t)n, sizeof *x);
+    int64_t *dense = lad_malloc_array((size_t)f->n_events, sizeof *dense);
     double *y = lad_malloc_array((size_t)n, sizeof *y);
     int top[LAD_TOP_EVENTS_MAX];
-    if (st == LAD_OK && (x == NULL || y == NULL))
+    if (st == LAD_OK && (x == NULL || y == NULL || dense == NULL))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory scoring");
     v->model_name = lad_model_type_name(m->type);
     v->events = &m->events;
     v->threshold = m->type == LAD_MODEL_TYPE_PCA ? lad_pca_decision_threshold(&m->pca) : m->logreg.threshold;
     for (int64_t r = 0; st == LAD_OK && r < f->n_local; r++) {
-        const int64_t *row = f->counts + r * f->n_events;
+        const int64_t *row = dense;
+        lad_features_row_dense(f, r, dense);
         for (int j = 0; j < n; j++)
             x[j] = map->model_to_feature[j] >= 0 ? row[map->model_to_feature[j]] : 0;
         lad_transform_apply(&m->transform, x, y);
@@ -72,6 +74,7 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
             v->top[r * n_top + t] = top[t];
     }
     free(x);
+    free(dense);
     free(y);
     return st;
 }

@@ -2,10 +2,11 @@
  * pca.c - the PCA detector (Xu et al., SOSP'09): normal subspace, SPE, Q-statistic threshold.
  *
  * The fit never forms the transformed matrix Y = (Z - 1 mu^T) D: it takes the exact Gram matrix of the
- * count matrix Z (lad_distmat_gram) and the exact column means, and builds the second-moment matrix of
- * Y from them. Without the log transform both are exact integers/ratios, so the covariance handed to
- * the eigensolver is bit-identical for any rank count; only the eigensolver's round-off (~1e-15
- * relative to the largest eigenvalue) differs between grids.
+ * count matrix Z and the exact column means, and builds the second-moment matrix of Y from them. The
+ * Gram matrix comes from each rank's own rows, summed exactly (lad_gram_exact: integers, or log-counts
+ * on a fixed-point grid), so the covariance handed to the eigensolver is bit-identical for any rank
+ * count, and the eigensolver runs on one process below 2 x LAD_EIGH_MIN_ROWS events. Wide event
+ * spaces take ScaLAPACK's 2-D path (lad_distmat_gram): exact for integer counts, round-off with logs.
  */
 #include "lad_pca.h"
 
@@ -17,6 +18,7 @@
 #include "lad_ctx.h"
 #include "lad_distmat.h"
 #include "lad_features.h"
+#include "lad_gram.h"
 #include "lad_log.h"
 #include "lad_mem.h"
 #include "lad_top.h"
@@ -131,14 +133,18 @@ enum lad_status lad_pca_fit(struct lad_ctx *ctx, const struct lad_features *f, c
         return lad_fail(ctx, LAD_ERR_USAGE, "--pca-alpha must be in (0, 1), got %g", opt->alpha);
 
     const bool log_counts = (t->flags & LAD_TF_LOG) != 0;
-    st = lad_distmat_create(ctx, f, use, log_counts, 0, &z);
-    if (st != LAD_OK)
-        return st;
     g = lad_malloc_array((size_t)n * (size_t)n, sizeof *g);
     st = lad_status_agree(ctx, g ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %d x %d", n, n));
+    /* Each rank's own rows, summed exactly; only a wide event space (or huge counts) is redistributed. */
+    bool exact = false;
     if (st == LAD_OK)
-        st = lad_distmat_gram(ctx, &z, g);
-    lad_distmat_free(&z);
+        st = lad_gram_exact(ctx, f, use, log_counts, g, &exact);
+    if (st == LAD_OK && !exact) {
+        st = lad_distmat_create(ctx, f, use, log_counts, 0, &z);
+        if (st == LAD_OK)
+            st = lad_distmat_gram(ctx, &z, g);
+        lad_distmat_free(&z);
+    }
     /* Exact column means of Z over the same rows: a centering transform fitted on them. */
     if (st == LAD_OK)
         st = lad_transform_fit(ctx, f, use, (t->flags & LAD_TF_LOG) | LAD_TF_CENTER, &means);

@@ -115,17 +115,16 @@ enum lad_status lad_transform_fit(struct lad_ctx *ctx, const struct lad_features
         if (use && !use[i])
             continue;
         ++*rows;
-        const int64_t *x = f->counts + i * n;
-        for (int j = 0; j < n; j++) {
-            if (x[j] == 0)
-                continue;
+        const struct lad_row x = lad_features_row(f, i); /* zeros add nothing to any statistic */
+        for (int q = 0; q < x.n; q++) {
+            const int j = x.cols[q];
             df[j]++;
             if (flags & LAD_TF_LOG) {
-                int64_t fx = (int64_t)llround(log1p((double)x[j]) * FIX_SCALE);
+                int64_t fx = (int64_t)llround(log1p((double)x.vals[q]) * FIX_SCALE);
                 hi[j] += fx >> FIX_SPLIT;
                 lo[j] += fx & (((int64_t)1 << FIX_SPLIT) - 1);
             } else {
-                lo[j] += x[j];
+                lo[j] += x.vals[q];
             }
         }
     }
@@ -169,6 +168,31 @@ void lad_transform_apply(const struct lad_transform *t, const int64_t *x, double
 {
     for (int j = 0; j < t->n; j++) {
         double v = (t->flags & LAD_TF_LOG) ? log1p((double)x[j]) : (double)x[j];
+        y[j] = (v - t->mean[j]) * t->weight[j];
+    }
+}
+
+/* Each entry is computed by the same expression as in lad_transform_apply, so the two give the same
+ * bits: zeros here, the row's counts in lad_transform_apply_row_from. */
+void lad_transform_zero_row(const struct lad_transform *t, double *y0)
+{
+    for (int j = 0; j < t->n; j++)
+        y0[j] = (0.0 - t->mean[j]) * t->weight[j];
+}
+
+void lad_transform_apply_row(const struct lad_transform *t, struct lad_row x, double *y)
+{
+    lad_transform_zero_row(t, y);
+    lad_transform_apply_row_from(t, y, x, y);
+}
+
+void lad_transform_apply_row_from(const struct lad_transform *t, const double *y0, struct lad_row x, double *y)
+{
+    if (y != y0)
+        memcpy(y, y0, (size_t)t->n * sizeof *y);
+    for (int q = 0; q < x.n; q++) {
+        const int j = x.cols[q];
+        double v = (t->flags & LAD_TF_LOG) ? log1p((double)x.vals[q]) : (double)x.vals[q];
         y[j] = (v - t->mean[j]) * t->weight[j];
     }
 }

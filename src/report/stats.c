@@ -214,7 +214,7 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
         int64_t *s = send + (size_t)n_send++ * (size_t)width;
         s[0] = i;
         s[1] = label ? label[r] : LAD_LABEL_UNKNOWN;
-        memcpy(s + 2, f->counts + r * f->n_events, (size_t)f->n_events * sizeof *s);
+        lad_features_row_dense(f, r, s + 2);
     }
     int n_values = n_send * width;
     if (st == LAD_OK && MPI_Gather(&n_values, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm) != MPI_SUCCESS)

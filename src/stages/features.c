@@ -37,7 +37,7 @@ static enum lad_status write_matrix(struct lad_ctx *ctx, struct lad_h5 *h, const
     if (st != LAD_OK)
         return st;
     for (int64_t r = 0; r < f->n_local; r++)
-        lad_transform_apply(t, f->counts + r * f->n_events, y + r * f->n_events);
+        lad_transform_apply_row(t, lad_features_row(f, r), y + r * f->n_events);
     st = lad_h5_attr_str(ctx, h, "/", "format", "logad-matrix");
     if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "transform", spec);
     if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "n_train", t->n_train);

@@ -5,8 +5,9 @@
  *   parse      OpenMP threads split each chunk by the same line-edge rule and count lines per
  *              (session, message key) in thread-local tables
  *   events     distinct keys are matched to the given templates, or mined (lad_mine_events)
- *   reduce     (session, event) counts travel to the session's owner rank (lad_shuffle)
- *   order      rows are sorted by session and cut into row blocks (lad_order)
+ *   reduce     each session's (event, count) pairs travel to the rank owning its key range, and
+ *              arrive as sorted rows (lad_shuffle)
+ *   order      rows at the rank edges move so that rows are cut into equal row blocks (lad_order)
  */
 #include "lad_ingest.h"
 
@@ -276,41 +277,37 @@ static enum lad_status event_maps(struct lad_ctx *ctx, struct ingest *g, int32_t
     return LAD_OK;
 }
 
+/* The threads' tables go straight into the shuffle (which frees them), then into the row layout. */
 static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, struct lad_features *f)
 {
-    struct lad_triplet *trip = NULL, *owned = NULL;
-    size_t n = 0, n_owned = 0;
+    struct lad_rowset rows = {0};
+    struct lad_counts *tables = NULL;
     int32_t **maps = NULL;
-    lad_timer_start(ctx, LAD_PHASE_SHUFFLE); /* merging the threads' tables counts as the shuffle */
+    lad_timer_start(ctx, LAD_PHASE_SHUFFLE);
     enum lad_status st = event_maps(ctx, g, &maps);
-    struct lad_counts *tables = lad_malloc_array((size_t)g->n_locals, sizeof *tables);
-    if (st == LAD_OK && tables == NULL)
+    if (st == LAD_OK && (tables = lad_malloc_array((size_t)g->n_locals, sizeof *tables)) == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
-    for (int t = 0; st == LAD_OK && t < g->n_locals; t++)
-        if (lad_counts_finish(&g->locals[t].counts))
+    if (st == LAD_OK)
+        for (int t = 0; t < g->n_locals; t++) { /* moved: the parser states keep no pointer into them */
             tables[t] = g->locals[t].counts;
-        else
-            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
-    if (st == LAD_OK && !lad_counts_merge_parallel(tables, (const int32_t *const *)maps, g->n_locals, g->n_locals,
-                                                   &trip, &n))
-        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
+            memset(&g->locals[t].counts, 0, sizeof g->locals[t].counts);
+        }
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK)
+        st = lad_shuffle_rows(ctx, tables, (const int32_t *const *)maps, g->n_locals, f->events.n, &rows);
+    for (int t = 0; tables && t < g->n_locals; t++)
+        lad_counts_free(&tables[t]);
     free(tables);
     for (int t = 0; maps && t < g->n_locals; t++)
         free(maps[t]);
     free(maps);
-    for (int t = 0; t < g->n_locals; t++) /* the tables are done with: free before the exchange */
-        lad_counts_free(&g->locals[t].counts);
-    st = lad_status_agree(ctx, st);
-    if (st == LAD_OK)
-        st = lad_shuffle_to_owners(ctx, trip, n, &owned, &n_owned);
     lad_timer_stop(ctx, LAD_PHASE_SHUFFLE);
-    free(trip);
     if (st == LAD_OK) {
         lad_timer_start(ctx, LAD_PHASE_ORDER);
-        st = lad_order_rows(ctx, owned, n_owned, f);
+        st = lad_order_rows(ctx, &rows, f);
         lad_timer_stop(ctx, LAD_PHASE_ORDER);
     }
-    free(owned);
+    lad_rowset_free(&rows);
     return st;
 }
 

@@ -92,19 +92,17 @@ static enum lad_status fit_pca(struct lad_ctx *ctx, const struct lad_options *o,
     if (st == LAD_OK)
         st = lad_pca_fit(ctx, f, NULL, &m->transform, &po, &m->pca);
     uint8_t *use = NULL;
-    int64_t *x = NULL;
     double *y = NULL;
     if (st == LAD_OK && o->pca_refit > 0) {
         use = lad_malloc_array((size_t)f->n_local, sizeof *use);
-        x = lad_malloc_array((size_t)f->n_events, sizeof *x);
         y = lad_malloc_array((size_t)f->n_events, sizeof *y);
-        st = lad_status_agree(ctx, use && x && y ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+        st = lad_status_agree(ctx, use && y ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     }
     for (int pass = 0; st == LAD_OK && pass < o->pca_refit; pass++) {
         double limit = lad_pca_decision_threshold(&m->pca);
         int64_t kept[2] = {0, f->n_local}, total[2];
         for (int64_t r = 0; r < f->n_local; r++) {
-            lad_transform_apply(&m->transform, f->counts + r * f->n_events, y);
+            lad_transform_apply_row(&m->transform, lad_features_row(f, r), y);
             use[r] = lad_pca_score(&m->pca, y, NULL, 0) <= limit;
             kept[0] += use[r];
         }
@@ -120,7 +118,6 @@ static enum lad_status fit_pca(struct lad_ctx *ctx, const struct lad_options *o,
             st = lad_pca_fit(ctx, f, use, &m->transform, &po, &m->pca);
     }
     free(use);
-    free(x);
     free(y);
     return st;
 }
@@ -154,7 +151,7 @@ enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *
     } else if (st == LAD_OK) {
         st = lad_transform_fit(ctx, f, use, flags, &m->transform);
         struct lad_logreg_options lo = {o->lr_lambda, strcmp(o->lr_class_weight, "balanced") == 0, o->lr_threshold,
-                                        o->lr_max_iter, 0};
+                                        o->lr_max_iter, 0, false};
         if (st == LAD_OK)
             st = lad_logreg_fit(ctx, f, label, &m->transform, &lo, &m->logreg);
         if (st == LAD_OK)

@@ -180,8 +180,12 @@ static enum lad_status compact_rows(struct lad_ctx *ctx, const struct lad_featur
     for (int64_t i = 0, k = 0; i < f->n_local; i++) {
         if (use && !use[i])
             continue;
+        double *row = sendbuf + k * n;
+        const struct lad_row x = lad_features_row(f, i);
         for (int j = 0; j < n; j++)
-            sendbuf[k * n + j] = phi(f->counts[i * n + j], log_counts);
+            row[j] = 0.0; /* phi(0) */
+        for (int q = 0; q < x.n; q++)
+            row[x.cols[q]] = phi(x.vals[q], log_counts);
         k++;
     }
 
@@ -298,10 +302,10 @@ void lad_distmat_free(struct lad_distmat *z)
 }
 
 /*
- * pdsyrk on the 2-D grid, then the replicated assembly. For a tall, narrow count matrix a local dsyrk
- * of each row block plus an Allreduce would be as exact; pdsyrk keeps the work in the one 2-D layout
- * that every ScaLAPACK kernel here shares, and splits the flops over both grid dimensions when n grows
- * (thousands of mined events). The price is the redistribution in lad_distmat_create.
+ * pdsyrk on the 2-D grid, then the replicated assembly. For a tall, narrow count matrix lad_gram_exact
+ * (each rank's own rows, summed exactly) is what PCA uses; pdsyrk serves wide event spaces (thousands
+ * of mined events), where it splits the flops over both grid dimensions and no rank holds an n x n
+ * partial sum of its own. The price is the redistribution in lad_distmat_create.
  */
 enum lad_status lad_distmat_gram(struct lad_ctx *ctx, const struct lad_distmat *z, double *g)
 {

@@ -38,9 +38,13 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
                              *(const int64_t *)((const char *)&f->summary + summary_attrs[i].offset));
     if (st == LAD_OK)
         st = lad_h5_write_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, f->n_global, 0, f->row_begin, f->n_local, f->keys);
+    int64_t *dense = NULL; /* /counts is stored dense; the rows are compressed in memory */
+    if (st == LAD_OK)
+        st = lad_status_agree(ctx, lad_features_get_dense(ctx, f, &dense));
     if (st == LAD_OK)
         st = lad_h5_write_rows(ctx, h, "/counts", H5T_NATIVE_INT64, f->n_global, f->n_events, f->row_begin,
-                               f->n_local, f->counts);
+                               f->n_local, dense);
+    free(dense);
     if (st == LAD_OK)
         st = lad_h5_write_events(ctx, h, &f->events);
     if (st == LAD_OK)
@@ -98,8 +102,15 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
         st = lad_status_agree(ctx, lad_features_alloc(ctx, f, rows, (int)cols));
     if (st == LAD_OK)
         st = lad_h5_read_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, 0, f->row_begin, f->n_local, f->keys);
+    int64_t *dense = NULL;
+    if (st == LAD_OK && (dense = lad_malloc_big((size_t)f->n_local * (size_t)(cols > 0 ? cols : 1), sizeof *dense)) == NULL)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld feature rows", (long long)f->n_local);
+    st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
-        st = lad_h5_read_rows(ctx, h, "/counts", H5T_NATIVE_INT64, cols, f->row_begin, f->n_local, f->counts);
+        st = lad_h5_read_rows(ctx, h, "/counts", H5T_NATIVE_INT64, cols, f->row_begin, f->n_local, dense);
+    if (st == LAD_OK)
+        st = lad_status_agree(ctx, lad_features_set_dense(ctx, f, dense));
+    free(dense);
     return st;
 }
 

@@ -140,7 +140,10 @@ static void test_counts_equal_ground_truth(void)
     if (ctx->rank == 0)
         for (int r = 1; r < ctx->size; r++)
             displs[r] = displs[r - 1] + counts[r - 1];
-    MPI_Gatherv(f.counts, n_cells, MPI_INT64_T, mat, counts, displs, MPI_INT64_T, 0, ctx->comm);
+    int64_t *dense = NULL;
+    CU_ASSERT_EQUAL_FATAL(lad_features_get_dense(ctx, &f, &dense), LAD_OK);
+    MPI_Gatherv(dense, n_cells, MPI_INT64_T, mat, counts, displs, MPI_INT64_T, 0, ctx->comm);
+    free(dense);
 
     if (ctx->rank == 0) {
         struct truth_row *truth;

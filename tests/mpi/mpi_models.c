@@ -16,6 +16,7 @@
 
 #include "lad_distmat.h"
 #include "lad_features.h"
+#include "lad_gram.h"
 #include "lad_hash.h"
 #include "lad_logreg.h"
 #include "lad_model_file.h"
@@ -72,10 +73,13 @@ static void make_features(struct lad_ctx *ctx, struct lad_features *f, int64_t n
         snprintf(id, sizeof id, "E%d", j + 1);
         CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &f->events, id, id), LAD_OK);
     }
+    int64_t *dense = malloc((size_t)(f->n_local > 0 ? f->n_local : 1) * (size_t)n_ev * sizeof *dense);
     for (int64_t i = 0; i < f->n_local; i++) {
         f->keys[i] = 1000 + 3 * (f->row_begin + i);
-        row_of(f->row_begin + i, n_ev, f->counts + i * n_ev);
+        row_of(f->row_begin + i, n_ev, dense + i * n_ev);
     }
+    CU_ASSERT_EQUAL_FATAL(lad_features_set_dense(ctx, f, dense), LAD_OK);
+    free(dense);
 }
 
 /* The mask or labels of this rank's rows (or of all rows for the reference), from the global index. */
@@ -146,6 +150,26 @@ static void check_gram(int64_t n_rows, int n_ev, uint8_t (*use_fn)(int64_t), int
     for (int k = 0; k < n_ev * n_ev; k++)
         bad += log_counts ? !(fabs(g[k] - want[k]) <= 1e-12 * fabs(want[k])) : g[k] != want[k];
     CU_ASSERT_EQUAL(bad, 0);
+
+    /* The Gram matrix from local rows (what PCA uses below 1024 events): exact, so equal to the bit
+     * to a reference summed here in 128-bit integers (log-counts: each product on the 2^-52 grid). */
+    bool fits = false;
+    CU_ASSERT_EQUAL_FATAL(lad_gram_exact(ctx, &f, use, log_counts, g, &fits), LAD_OK);
+    CU_ASSERT_TRUE_FATAL(fits);
+    for (int i = 0; i < n_ev; i++)
+        for (int j = 0; j < n_ev; j++) {
+            unsigned __int128 s = 0;
+            for (int64_t r = 0; r < n_rows; r++) {
+                if (use_fn && !use_fn(r))
+                    continue;
+                row_of(r, n_ev, x);
+                s += log_counts ? (unsigned __int128)(uint64_t)llround(log1p((double)x[i]) * log1p((double)x[j]) *
+                                                                       4503599627370496.0)
+                                : (unsigned __int128)(uint64_t)(x[i] * x[j]);
+            }
+            want[i * n_ev + j] = log_counts ? ldexp((double)s, -52) : (double)s;
+        }
+    CU_ASSERT_EQUAL(memcmp(g, want, (size_t)n_ev * n_ev * sizeof *g), 0);
     lad_distmat_free(&z);
     free(g);
     free(want);
@@ -299,7 +323,7 @@ static void fit_pca(struct lad_ctx *ctx, const struct lad_features *f, const uin
     CU_ASSERT_EQUAL_FATAL(lad_pca_fit(ctx, f, use, t, opt, m), LAD_OK);
     double *y = malloc((size_t)f->n_events * sizeof *y);
     for (int64_t i = 0; i < f->n_local; i++) {
-        lad_transform_apply(t, f->counts + i * f->n_events, y);
+        lad_transform_apply_row(t, lad_features_row(f, i), y);
         verdict[i] = lad_pca_score(m, y, NULL, 0) > m->threshold;
     }
     free(y);
@@ -331,14 +355,12 @@ static void compare_pca(int64_t n_rows, int n_ev, uint8_t (*use_fn)(int64_t), un
         CU_ASSERT_EQUAL(bad, 0);
         CU_ASSERT_TRUE(close_rel(m.threshold, rm.threshold, fabs(rm.threshold)));
         CU_ASSERT_TRUE(close_rel(m.variance, rm.variance, 1.0));
-        if (!(flags & LAD_TF_LOG)) {
-            /* Integer counts give an exact Gram matrix, and an event space this small is decomposed on
-             * one process at any rank count: the model is the same to the bit. */
-            CU_ASSERT_EQUAL(memcmp(m.eigenvalues, rm.eigenvalues, (size_t)n_ev * sizeof *m.eigenvalues), 0);
-            if (m.k == rm.k)
-                CU_ASSERT_EQUAL(memcmp(m.components, rm.components, (size_t)n_ev * m.k * sizeof *m.components), 0);
-            CU_ASSERT_EQUAL(m.threshold, rm.threshold);
-        }
+        /* The Gram matrix is exact (integer counts, and log-counts on a fixed-point grid), and an event
+         * space this small is decomposed on one process at any rank count: the same model to the bit. */
+        CU_ASSERT_EQUAL(memcmp(m.eigenvalues, rm.eigenvalues, (size_t)n_ev * sizeof *m.eigenvalues), 0);
+        if (m.k == rm.k)
+            CU_ASSERT_EQUAL(memcmp(m.components, rm.components, (size_t)n_ev * m.k * sizeof *m.components), 0);
+        CU_ASSERT_EQUAL(m.threshold, rm.threshold);
         for (int64_t i = 0; i < n_rows; i++)
             anomalies += ref_verdict[i];
         CU_ASSERT_EQUAL(memcmp(all, ref_verdict, (size_t)n_rows), 0);
@@ -377,7 +399,7 @@ static void fit_logreg(struct lad_ctx *ctx, const struct lad_features *f, const 
     CU_ASSERT_EQUAL_FATAL(lad_logreg_fit(ctx, f, labels, &t, opt, m), LAD_OK);
     double *y = malloc((size_t)f->n_events * sizeof *y);
     for (int64_t i = 0; i < f->n_local; i++) {
-        lad_transform_apply(&t, f->counts + i * f->n_events, y);
+        lad_transform_apply_row(&t, lad_features_row(f, i), y);
         verdict[i] = lad_logreg_score(m, y, NULL, 0) > m->threshold;
     }
     free(y);
@@ -432,6 +454,8 @@ static void test_logreg_vs_reference(void)
     compare_logreg(N_ROWS, N_EV, LAD_TF_TFIDF | LAD_TF_LOG, true);
     /* Rows 0..29: one anomaly (row 7), most ranks at np 7 hold a handful of rows. */
     compare_logreg(30, N_EV, 0, true);
+    /* Three chunks of 4096 rows: chunk edges fall inside ranks, a chunk spans several ranks. */
+    compare_logreg(9001, N_EV, LAD_TF_TFIDF, false);
 }
 
 static int init_self(void)

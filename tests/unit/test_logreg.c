@@ -3,6 +3,8 @@
  * (zero gradient, label-flip symmetry) recomputed here, independently of the solver.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lad_features.h"
@@ -15,9 +17,7 @@ static void make_features(struct lad_features *f, int64_t n_rows, int n_cols, co
 {
     memset(f, 0, sizeof *f);
     CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, f, n_rows, n_cols), LAD_OK);
-    for (int64_t i = 0; i < f->n_local; i++)
-        for (int j = 0; j < n_cols; j++)
-            f->counts[i * n_cols + j] = table[(f->row_begin + i) * n_cols + j];
+    CU_ASSERT_EQUAL_FATAL(lad_features_set_dense(&lad_test_ctx, f, table + f->row_begin * n_cols), LAD_OK);
 }
 
 /* Transform (raw counts unless flags say otherwise) + fit; labels indexed by global row. */
@@ -178,7 +178,80 @@ static void test_score_and_contributors(void)
     CU_ASSERT_EQUAL(lad_logreg_score(&m, small, NULL, 0), 0.0);
 }
 
+/*
+ * Rows of event counts from the real HDFS sessions of data/hdfs_v1_sessions (28 event keys): every
+ * normal session `rep` times, every `div`-th anomalous one. Returns the rows.
+ */
+enum { SESSION_ROWS = 40000, SESSION_COLS = 28 };
+static int session_rows(int div, int rep, int64_t *table, int8_t *labels)
+{
+    FILE *fp = fopen(LAD_SOURCE_DIR "/data/hdfs_v1_sessions/sessions_dev.tsv", "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    static char line[1 << 16];
+    int rows = 0, n_anomalous = 0;
+    memset(table, 0, (size_t)SESSION_ROWS * SESSION_COLS * sizeof *table);
+    while (rows + rep <= SESSION_ROWS && fgets(line, sizeof line, fp)) {
+        char *p = strchr(line, '\t');
+        const int8_t label = strncmp(line, "Anomaly", 7) == 0;
+        if (p == NULL || (label && n_anomalous++ % div != 0))
+            continue;
+        for (char *end;; p = end) {
+            long k = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            if (k >= 1 && k <= SESSION_COLS)
+                table[rows * SESSION_COLS + k - 1]++;
+        }
+        labels[rows++] = label;
+        for (int r = 1; !label && r < rep; r++, rows++) {
+            memcpy(table + rows * SESSION_COLS, table + (rows - 1) * SESSION_COLS, SESSION_COLS * sizeof *table);
+            labels[rows] = 0;
+        }
+    }
+    fclose(fp);
+    return rows;
+}
+
+/*
+ * The line search's later trials take their loss from stored margins (z + t (z1 - z)) instead of a pass
+ * over the rows. On real HDFS sessions at the real anomaly ratio, the fit must take the same iterates,
+ * to the bit, as one that evaluates every trial from the rows, and must have saved passes doing so. So
+ * must a fit that never converges (lambda 1e-7 on nearly separable rows: the search halves the step
+ * down to 1e-12 hundreds of times, where F differences are round-off and only the fallback to the
+ * rows keeps the decisions).
+ */
+static void test_line_search_reuse(void)
+{
+    static int64_t table[SESSION_ROWS * SESSION_COLS];
+    static int8_t labels[SESSION_ROWS];
+    const struct {
+        int div, rep;
+        double lambda;
+        bool saves;
+    } cases[] = {{50, 4, 1e-5, true}, {10, 1, 1e-7, false}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int rows = session_rows(cases[c].div, cases[c].rep, table, labels);
+        struct lad_logreg_options opt = {.lambda = cases[c].lambda, .threshold = 0.5, .max_iter = 50};
+        struct lad_logreg_model reuse = {0}, full = {0};
+        CU_ASSERT_EQUAL_FATAL(fit(rows, SESSION_COLS, table, labels, LAD_TF_TFIDF, &opt, &reuse), LAD_OK);
+        opt.full_line_search = true;
+        CU_ASSERT_EQUAL_FATAL(fit(rows, SESSION_COLS, table, labels, LAD_TF_TFIDF, &opt, &full), LAD_OK);
+        CU_ASSERT_EQUAL(reuse.converged, cases[c].saves);
+        CU_ASSERT_EQUAL(reuse.iterations, full.iterations);
+        CU_ASSERT_EQUAL(memcmp(reuse.w, full.w, SESSION_COLS * sizeof *reuse.w), 0);
+        CU_ASSERT_EQUAL(memcmp(&reuse.bias, &full.bias, sizeof reuse.bias), 0);
+        CU_ASSERT_EQUAL(reuse.trials, full.trials);
+        /* full: a pass per derivatives and per trial; reuse: fewer, some trials from stored margins */
+        CU_ASSERT_EQUAL(full.row_passes, full.iterations + full.trials);
+        if (cases[c].saves)
+            CU_ASSERT_TRUE(reuse.row_passes + 10 <= full.row_passes);
+        lad_logreg_free(&reuse);
+        lad_logreg_free(&full);
+    }
+}
+
 static CU_TestInfo tests[] = {
+    {"line search from stored margins: the same iterates", test_line_search_reuse},
     {"lambda 0: closed-form optimum, plain and balanced", test_closed_form_unregularized},
     {"lambda > 0: zero gradient, label-flip symmetry", test_regularized_optimality_and_symmetry},
     {"separable data converges with lambda > 0", test_separable},

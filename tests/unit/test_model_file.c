@@ -242,20 +242,25 @@ static void test_fingerprint(void)
     memset(&g, 0, sizeof g);
     CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, &f, 5, 2), LAD_OK);
     CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, &g, 4, 2), LAD_OK);
+    int64_t dense_f[5][2], dense_g[4][2];
     for (int64_t i = 0; i < f.n_local; i++) {
         f.keys[i] = keys[f.row_begin + i];
-        memcpy(f.counts + i * 2, counts[f.row_begin + i], sizeof counts[0]);
+        memcpy(dense_f[i], counts[f.row_begin + i], sizeof counts[0]);
     }
     static const int kept[4] = {0, 1, 3, 4};
     for (int64_t i = 0; i < g.n_local; i++) {
         g.keys[i] = keys[kept[g.row_begin + i]];
-        memcpy(g.counts + i * 2, counts[kept[g.row_begin + i]], sizeof counts[0]);
+        memcpy(dense_g[i], counts[kept[g.row_begin + i]], sizeof counts[0]);
     }
+    CU_ASSERT_EQUAL_FATAL(lad_features_set_dense(&lad_test_ctx, &f, &dense_f[0][0]), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_features_set_dense(&lad_test_ctx, &g, &dense_g[0][0]), LAD_OK);
     uint64_t a = lad_model_fingerprint(&lad_test_ctx, &f, use + f.row_begin);
     CU_ASSERT_EQUAL(a, lad_model_fingerprint(&lad_test_ctx, &g, NULL));
     CU_ASSERT_NOT_EQUAL(a, lad_model_fingerprint(&lad_test_ctx, &f, NULL));
-    if (g.n_local > 0)
-        g.counts[0]++;
+    if (g.n_local > 0) {
+        dense_g[0][0]++;
+        CU_ASSERT_EQUAL_FATAL(lad_features_set_dense(&lad_test_ctx, &g, &dense_g[0][0]), LAD_OK);
+    }
     uint64_t changed = lad_model_fingerprint(&lad_test_ctx, &g, NULL);
     CU_ASSERT_NOT_EQUAL(a, changed);
     lad_features_free(&f);

@@ -27,9 +27,7 @@ static void make_features(struct lad_features *f, int64_t n_rows, int n_cols, co
 {
     memset(f, 0, sizeof *f);
     CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, f, n_rows, n_cols), LAD_OK);
-    for (int64_t i = 0; i < f->n_local; i++)
-        for (int j = 0; j < n_cols; j++)
-            f->counts[i * n_cols + j] = table[(f->row_begin + i) * n_cols + j];
+    CU_ASSERT_EQUAL_FATAL(lad_features_set_dense(&lad_test_ctx, f, table + f->row_begin * n_cols), LAD_OK);
 }
 
 /* Fits transform and PCA on the six rows. */

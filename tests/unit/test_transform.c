@@ -19,9 +19,7 @@ static void make_features(struct lad_features *f)
 {
     memset(f, 0, sizeof *f);
     CU_ASSERT_EQUAL_FATAL(lad_features_alloc(&lad_test_ctx, f, ROWS, COLS), LAD_OK);
-    for (int64_t i = 0; i < f->n_local; i++)
-        for (int j = 0; j < COLS; j++)
-            f->counts[i * COLS + j] = matrix[f->row_begin + i][j];
+    CU_ASSERT_EQUAL_FATAL(lad_features_set_dense(&lad_test_ctx, f, matrix[f->row_begin]), LAD_OK);
 }
 
 static void test_parse_and_format(void)
