@@ -37,7 +37,8 @@ enum out_kind {
 /* A results directory's files; anomalies_<model>.csv only when several models ran; report.html is the
  * HTML report. Those this run does not write are stale at the commit. */
 static const char *const results_files[] = {LAD_OUT_ANOMALIES, "anomalies_pca.csv", "anomalies_logreg.csv",
-                                            LAD_OUT_VERDICTS, LAD_OUT_METRICS, "report.html", NULL};
+                                            LAD_OUT_EXPLAINED, LAD_OUT_VERDICTS, LAD_OUT_METRICS, "report.html",
+                                            NULL};
 /* run's models directory: the models of this run only (train adds to models/ and removes nothing). */
 static const char *const model_files[] = {"pca.h5", "logreg.h5", NULL};
 

@@ -155,9 +155,10 @@ static void write_top_events(FILE *out, const struct lad_verdicts *v, const stru
     fputs("</table>\n", out);
 }
 
-static void write_heatmap(FILE *out, const struct lad_report_input *in, const struct model_stats *ms)
+static void write_heatmap(FILE *out, const struct lad_report_input *in, const struct lad_verdicts *v,
+                          const struct model_stats *ms)
 {
-    const struct lad_events *ev = &in->f->events;
+    const struct lad_events *ev = v->events;
     fprintf(out, "<h3>Event counts of the %d highest-scoring anomalous blocks</h3>\n", ms->top.n);
     if (ms->top.n == 0) {
         fputs("<p class=\"note\">No anomalous block.</p>\n", out);
@@ -203,7 +204,7 @@ static void write_model(FILE *out, const struct lad_report_input *in, int i, con
                 LAD__FINE_BINS, (long long)m->unlabelled);
     }
     write_top_events(out, v, ms);
-    write_heatmap(out, in, ms);
+    write_heatmap(out, in, v, ms);
 }
 
 static void write_run_section(FILE *out, struct lad_ctx *ctx, const struct lad_report_input *in,
