@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_features.h"
@@ -64,20 +65,82 @@ int64_t lad_verdicts_count_anomalies(struct lad_ctx *ctx, const struct lad_verdi
     return global;
 }
 
-/* /<model>/...: the verdicts, the named events with their numbers, and the event table they index. */
+/* The anomalous rows of v with what they name, packed: /<model>/anomalies/ holds these. */
+struct packed {
+    int64_t n, first;       /* rows here, global index of the first among all ranks' */
+    int64_t *row;           /* n: global row (index into /sessions) */
+    int32_t *top;           /* n x n_top */
+    int64_t *observed;      /* n x n_top */
+    double *expected, *contribution;
+};
+
+static void packed_free(struct packed *p)
+{
+    lad_free(&p->row);
+    lad_free(&p->top);
+    lad_free(&p->observed);
+    lad_free(&p->expected);
+    lad_free(&p->contribution);
+}
+
+/* Collective. Packs this rank's anomalous rows; their place among all ranks' from a prefix sum. */
+static enum lad_status pack(struct lad_ctx *ctx, const struct lad_features *f, const struct lad_verdicts *v,
+                            struct packed *p)
+{
+    memset(p, 0, sizeof *p);
+    for (int64_t r = 0; r < v->n_local; r++)
+        p->n += v->anomaly[r] != 0;
+    const size_t cells = (size_t)(p->n ? p->n : 1) * (size_t)(v->n_top > 0 ? v->n_top : 1), k = (size_t)v->n_top;
+    p->row = lad_malloc_array((size_t)(p->n ? p->n : 1), sizeof *p->row);
+    p->top = lad_malloc_array(cells, sizeof *p->top);
+    p->observed = lad_malloc_array(cells, sizeof *p->observed);
+    p->expected = lad_malloc_array(cells, sizeof *p->expected);
+    p->contribution = lad_malloc_array(cells, sizeof *p->contribution);
+    bool ok = p->row && p->top && p->observed && p->expected && p->contribution;
+    for (int64_t r = 0, i = 0; ok && r < v->n_local; r++) {
+        if (!v->anomaly[r])
+            continue;
+        p->row[i] = f->row_begin + r;
+        memcpy(p->top + (size_t)i * k, v->top + (size_t)r * k, k * sizeof *p->top);
+        memcpy(p->observed + (size_t)i * k, v->observed + (size_t)r * k, k * sizeof *p->observed);
+        memcpy(p->expected + (size_t)i * k, v->expected + (size_t)r * k, k * sizeof *p->expected);
+        memcpy(p->contribution + (size_t)i * k, v->contribution + (size_t)r * k, k * sizeof *p->contribution);
+        i++;
+    }
+    enum lad_status st = lad_status_agree(ctx, ok ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+    p->first = lad_comm_exscan_i64(ctx, p->n);
+    return st;
+}
+
+/* A dataset of each rank's rows: `global` rows in all, this rank's n from global row `begin`. */
+struct rows_set {
+    const char *name;
+    hid_t type;
+    int64_t cols, global, begin, n;
+    const void *data;
+    bool named; /* one column per named event: absent with --top-events 0 */
+};
+
+/* /<model>/...: every block's verdict and named events, the anomalous blocks' explanations packed, and
+ * the event table they index. results/README.md describes each dataset. */
 static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_features *f,
                                    const struct lad_verdicts *v)
 {
-    char group[96], name[160];
+    char group[96], name[192];
     const bool pca = strcmp(v->model_name, "pca") == 0;
+    struct packed p;
+    memset(&p, 0, sizeof p);
     int8_t *flags = lad_malloc_array((size_t)v->n_local, sizeof *flags);
     enum lad_status st = lad_status_agree(ctx, flags ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
-    if (st != LAD_OK)
-        return st;
-    for (int64_t i = 0; i < v->n_local; i++)
+    if (st == LAD_OK)
+        st = pack(ctx, f, v, &p);
+    int64_t n_anomalous = p.n;
+    MPI_Allreduce(MPI_IN_PLACE, &n_anomalous, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
+    for (int64_t i = 0; st == LAD_OK && i < v->n_local; i++)
         flags[i] = (int8_t)v->anomaly[i];
     snprintf(group, sizeof group, "/%s", v->model_name);
-    st = lad_h5_group(ctx, h, group);
+    if (st == LAD_OK)
+        st = lad_h5_group(ctx, h, group);
     if (st == LAD_OK)
         st = lad_h5_attr_f64(ctx, h, group, "threshold", v->threshold);
     if (st == LAD_OK)
@@ -86,25 +149,26 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
         st = lad_h5_attr_str(ctx, h, group, "score", pca ? "squared prediction error (SPE)" : "probability of anomaly");
     if (st == LAD_OK)
         st = lad_h5_attr_str(ctx, h, group, "contribution", pca ? "squared residual r_j^2" : "w_j * y_j");
-    const struct {
-        const char *name;
-        hid_t type;
-        int64_t cols;
-        const void *data;
-    } sets[] = {
-        {"score", H5T_NATIVE_DOUBLE, 0, v->score},
-        {"anomaly", H5T_NATIVE_INT8, 0, flags},
-        {"top_events", H5T_NATIVE_INT32, v->n_top, v->top},
-        {"top_observed", H5T_NATIVE_INT64, v->n_top, v->observed},
-        {"top_expected", H5T_NATIVE_DOUBLE, v->n_top, v->expected},
-        {"top_contribution", H5T_NATIVE_DOUBLE, v->n_top, v->contribution},
+    snprintf(name, sizeof name, "%s/anomalies", group);
+    if (st == LAD_OK)
+        st = lad_h5_group(ctx, h, name);
+    const int64_t N = f->n_global, b = f->row_begin, n = f->n_local, k = v->n_top;
+    const struct rows_set sets[] = {
+        {"score", H5T_NATIVE_DOUBLE, 0, N, b, n, v->score, false},
+        {"anomaly", H5T_NATIVE_INT8, 0, N, b, n, flags, false},
+        {"top_events", H5T_NATIVE_INT32, k, N, b, n, v->top, true},
+        {"anomalies/row", H5T_NATIVE_INT64, 0, n_anomalous, p.first, p.n, p.row, false},
+        {"anomalies/events", H5T_NATIVE_INT32, k, n_anomalous, p.first, p.n, p.top, true},
+        {"anomalies/observed", H5T_NATIVE_INT64, k, n_anomalous, p.first, p.n, p.observed, true},
+        {"anomalies/expected", H5T_NATIVE_DOUBLE, k, n_anomalous, p.first, p.n, p.expected, true},
+        {"anomalies/contribution", H5T_NATIVE_DOUBLE, k, n_anomalous, p.first, p.n, p.contribution, true},
     };
-    for (size_t k = 0; k < sizeof sets / sizeof sets[0] && st == LAD_OK; k++) {
-        if (k >= 2 && v->n_top == 0)
-            break; /* --top-events 0: nothing named */
-        snprintf(name, sizeof name, "%s/%s", group, sets[k].name);
-        st = lad_h5_write_rows(ctx, h, name, sets[k].type, f->n_global, sets[k].cols, f->row_begin, f->n_local,
-                               sets[k].data);
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0] && st == LAD_OK; i++) {
+        if (sets[i].named && k == 0)
+            continue;
+        snprintf(name, sizeof name, "%s/%s", group, sets[i].name);
+        st = lad_h5_write_rows(ctx, h, name, sets[i].type, sets[i].global, sets[i].cols, sets[i].begin, sets[i].n,
+                               sets[i].data);
     }
     snprintf(name, sizeof name, "%s/event_ids", group);
     if (st == LAD_OK && v->events)
@@ -112,6 +176,7 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
     snprintf(name, sizeof name, "%s/event_templates", group);
     if (st == LAD_OK && v->events)
         st = lad_h5_write_strings(ctx, h, name, v->events->n, (const char *const *)v->events->templates);
+    packed_free(&p);
     free(flags);
     return st;
 }
