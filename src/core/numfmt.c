@@ -126,14 +126,25 @@ static bool scaled(uint64_t m, int e, int s, uint64_t *out)
     return true;
 }
 
+/* "00" "01" ... "99": two digits per division. */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                     "8081828384858687888990919293949596979899";
+
+/* The last n digits of v (n even, v < 10^n) into d[0, n), most significant first. */
+static void put_digits(char *d, uint64_t v, int n)
+{
+    for (int i = n - 2; i >= 0; i -= 2) {
+        memcpy(d + i, digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+}
+
 /* %g's layout of the 12 digits of N (10^11 <= N < 10^12) with decimal exponent x. */
 static int emit(char *buf, bool neg, uint64_t n, int x)
 {
     char d[12];
-    for (int i = 11; i >= 0; i--) {
-        d[i] = (char)('0' + n % 10);
-        n /= 10;
-    }
+    put_digits(d, n, 12);
     int nd = 12; /* digits kept: %g drops trailing zeros and a point with nothing after it */
     while (nd > 1 && d[nd - 1] == '0')
         nd--;
@@ -207,18 +218,27 @@ int lad_numfmt_g12(double v, char *buf)
 
 int lad_numfmt_i64(int64_t v, char *buf)
 {
-    char tmp[24];
-    int n = 0;
+    char tmp[20];
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
+    /* Digits from the bit length (bits * log10 2, one too few at most), then one comparison. */
+    static const uint64_t pow10[20] = {1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+                                       1000000000u, 10000000000u, 100000000000u, 1000000000000u,
+                                       10000000000000u, 100000000000000u, 1000000000000000u,
+                                       10000000000000000u, 100000000000000000u, 1000000000000000000u,
+                                       10000000000000000000u};
+    int bits = u ? 64 - __builtin_clzll(u) : 1;
+    int n = (bits * 1233) >> 12; /* floor(bits log10 2) */
+    n += n < 20 && u >= pow10[n];
+    n = n < 1 ? 1 : n;
+    /* Digits right-aligned in tmp, two at a time; an odd count leaves one leading pad digit. */
+    int even = n + (n & 1);
+    put_digits(tmp + 20 - even, u % 10000000000000000000u, even);
+    if (n == 20)
+        tmp[0] = (char)('0' + u / 10000000000000000000u);
     char *p = buf;
     if (v < 0)
         *p++ = '-';
-    while (n > 0)
-        *p++ = tmp[--n];
-    *p = '\0';
-    return (int)(p - buf);
+    memcpy(p, tmp + 20 - n, (size_t)n);
+    p[n] = '\0';
+    return (int)(p - buf) + n;
 }

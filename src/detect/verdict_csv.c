@@ -97,10 +97,13 @@ static inline void put_c(struct lad_buf *b, char c)
 /* s[0, n) with every quote doubled (the inside of an RFC 4180 quoted field). */
 static void put_escaped(struct lad_buf *b, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
+    for (const char *end = s + n; s < end;) {
+        const char *q = memchr(s, '"', (size_t)(end - s));
+        size_t run = q ? (size_t)(q - s) + 1 : (size_t)(end - s);
+        put(b, s, run);
+        if (q)
             put_c(b, '"');
-        put_c(b, s[i]);
+        s += run;
     }
 }
 
