@@ -26,6 +26,7 @@
 
 #define CMD(c) (1u << (c))
 #define ALL_COMMANDS 0xffffffffu
+#define INGEST (CMD(LAD_CMD_PREPROCESS) | CMD(LAD_CMD_TRAIN) | CMD(LAD_CMD_DETECT) | CMD(LAD_CMD_RUN))
 #define OPT(f) offsetof(struct lad_options, f)
 
 enum out_kind {
@@ -56,8 +57,8 @@ struct out_rule {
  * manifest, and the stages' default paths (lad_outset_path) - comes from here. */
 static const struct out_rule rules[] = {
     {CMD(LAD_CMD_PREPROCESS), "--out", OPT(out_path), "data/processed/features.h5", OUT_FILE, NULL, false},
-    {CMD(LAD_CMD_PREPROCESS), "--structured-out", OPT(structured_out), NULL, OUT_FILE, NULL, false},
-    {CMD(LAD_CMD_PREPROCESS), "--templates-out", OPT(templates_out), NULL, OUT_FILE, NULL, false},
+    {INGEST, "--structured-out", OPT(structured_out), NULL, OUT_FILE, NULL, false},
+    {INGEST, "--templates-out", OPT(templates_out), NULL, OUT_FILE, NULL, false},
     {CMD(LAD_CMD_FEATURES), "--out", OPT(out_path), "data/processed/matrix.h5", OUT_FILE, NULL, false},
     {CMD(LAD_CMD_TRAIN), "--model-out", OPT(model_out), "models", OUT_MODELS, NULL, false},
     {CMD(LAD_CMD_DETECT) | CMD(LAD_CMD_RUN), "--out", OPT(out_path), "results", OUT_SET, results_files, true},
