@@ -99,17 +99,22 @@ enum lad_status lad__hist_compute(struct lad_ctx *ctx, const struct lad_verdicts
 
 enum lad_status lad__event_hits(struct lad_ctx *ctx, const struct lad_verdicts *v, int n_events, int64_t *hits)
 {
-    int64_t *local = lad_calloc_array((size_t)n_events, sizeof *local);
+    int64_t *local = lad_calloc_array((size_t)n_events + 1, sizeof *local);
     enum lad_status st = lad_status_agree(ctx, local ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     if (st != LAD_OK)
         return st;
-    for (int64_t r = 0; r < v->n_local; r++)
+    for (int64_t r = 0; r < v->n_local; r++) {
+        bool named = false;
         for (int t = 0; v->anomaly[r] && t < v->n_top; t++) {
             int32_t e = v->top[r * v->n_top + t];
-            if (e >= 0 && e < n_events)
+            if (e >= 0 && e < n_events) {
                 local[e]++;
+                named = true;
+            }
         }
-    if (MPI_Allreduce(local, hits, n_events, MPI_INT64_T, MPI_SUM, ctx->comm) != MPI_SUCCESS)
+        local[n_events] += v->anomaly[r] && !named;
+    }
+    if (MPI_Allreduce(local, hits, n_events + 1, MPI_INT64_T, MPI_SUM, ctx->comm) != MPI_SUCCESS)
         st = lad_fail(ctx, LAD_ERR_MPI, "reduction of the top events failed");
     free(local);
     return st;
