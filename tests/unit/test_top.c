@@ -62,17 +62,24 @@ static void test_top_fewer_features_than_asked(void)
     CU_ASSERT_EQUAL(top[1], -1);
 }
 
+/* A PCA model of 4 features whose normal subspace is the one axis in components (4 x 1). */
+static struct lad_pca_model one_axis_pca(double *components, double *eigenvalues)
+{
+    struct lad_pca_model m = {0};
+    m.n = 4;
+    m.k = 1;
+    m.components = components;
+    m.eigenvalues = eigenvalues;
+    return m;
+}
+
 /* PCA with the normal subspace e0: residuals of y = (5, 1, 1 + 1e-15, 3) are y1..y3, so the top two are
  * feature 3 and then the lower of the two equal ones. */
 static void test_top_in_pca_score(void)
 {
     double components[4] = {1.0, 0.0, 0.0, 0.0}; /* 4 x 1, row-major */
     double eigenvalues[4] = {10.0, 1.0, 1.0, 1.0};
-    struct lad_pca_model m = {0};
-    m.n = 4;
-    m.k = 1;
-    m.components = components;
-    m.eigenvalues = eigenvalues;
+    struct lad_pca_model m = one_axis_pca(components, eigenvalues);
     const double y[] = {5.0, 1.0 + 1e-15, 1.0, 3.0};
     int top[3];
     double spe = lad_pca_score(&m, y, top, 3);
@@ -126,11 +133,7 @@ static void test_pca_residual(void)
 {
     double components[4] = {0.6, 0.8, 0.0, 0.0}; /* 4 x 1: the axis (0.6, 0.8, 0, 0) */
     double eigenvalues[4] = {10.0, 0.0, 0.0, 0.0};
-    struct lad_pca_model m = {0};
-    m.n = 4;
-    m.k = 1;
-    m.components = components;
-    m.eigenvalues = eigenvalues;
+    struct lad_pca_model m = one_axis_pca(components, eigenvalues);
     const double y[] = {3.0, 4.0, 2.0, -1.0}; /* P^T y = 5: the projection is (3, 4, 0, 0) */
     double r[4];
     double spe = lad_pca_residual(&m, y, r);
