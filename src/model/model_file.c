@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_escape.h"
 #include "lad_h5.h"
 #include "lad_hash.h"
 #include "lad_mem.h"
@@ -167,8 +168,10 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s is not a logad model (no 'format' attribute)", h->path);
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "format", &format);
+    char shown[64]; /* attribute text from the file, escaped for the message */
     if (st == LAD_OK && strcmp(format, LAD_MODEL_FORMAT) != 0)
-        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is a '%s' file, not a logad model (%s)%s", h->path, format, LAD_MODEL_FORMAT,
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is a '%s' file, not a logad model (%s)%s", h->path,
+                      lad_escape_str(shown, sizeof shown, format), LAD_MODEL_FORMAT,
                       strcmp(format, "logad-features") == 0 ? ": pass features with --features, models with --model-in" : "");
     if (st == LAD_OK)
         st = lad_h5_get_i64(ctx, h, "/", "format_version", &version);
@@ -197,7 +200,8 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
         char *end = NULL;
         m->fingerprint = strtoull(fp, &end, 16);
         if (end == fp || *end != '\0')
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: fingerprint '%s' is not hexadecimal", h->path, fp);
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: fingerprint '%s' is not hexadecimal", h->path,
+                          lad_escape_str(shown, sizeof shown, fp));
     }
     free(format);
     free(kind);
