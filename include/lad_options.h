@@ -64,7 +64,9 @@ struct lad_options {
     enum lad_model_kind model_kind;  /* parsed from model_name */
     const char *model_in;            /* --model-in FILE.h5 (detect) */
     const char *model_out;           /* --model-out FILE.h5 (train); default models/<model>.h5 */
-    const char *models_dir;          /* --models-dir (run, train: where to keep trained models) */
+    const char *models_dir;          /* --models-dir (run, train: where to keep trained models); run --out
+                                      * DIR without it: DIR/models (in models_dir_buf) */
+    char *models_dir_buf;            /* owned: the derived run --out DIR/models */
     const char *transform;           /* --transform: comma list of tfidf,center,log (or "none") */
     double pca_variance;             /* --pca-variance (explained variance that fixes k) */
     int pca_k;                       /* --pca-k (0: from variance) */
@@ -99,7 +101,7 @@ struct lad_options {
 /* Local. Fills opts with the defaults of every option. */
 void lad_options_defaults(struct lad_options *opts);
 
-/* Local. Frees the lists inside opts (not the strings, which belong to argv). */
+/* Local. Frees the lists inside opts and models_dir_buf (not the strings, which belong to argv). */
 void lad_options_free(struct lad_options *opts);
 
 /* Local. Name of a command as typed on the command line. */

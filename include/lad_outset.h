@@ -32,6 +32,7 @@ struct lad_options;
 /* Names of the files logad writes in a results directory (the table in outset.c lists them all). */
 #define LAD_OUT_ANOMALIES "anomalies.csv"
 #define LAD_OUT_ANOMALIES_MODEL "anomalies_%s.csv" /* one per model when several ran */
+#define LAD_OUT_EXPLAINED "anomalies_explained.csv" /* the events named for each anomalous block */
 #define LAD_OUT_VERDICTS "verdicts.h5"
 #define LAD_OUT_METRICS "metrics.json"
 #define LAD_OUT_MANIFEST ".logad-run"

@@ -46,6 +46,12 @@ enum lad_status lad_pca_fit(struct lad_ctx *ctx, const struct lad_features *f, c
                             struct lad_pca_model *m);
 
 /*
+ * Local. SPE of one transformed row y[0, n), and its residual r[0, n) = y - P P^T y (r_j^2 sums to the
+ * SPE; y - r is the row's projection onto the normal subspace). NaN when out of memory (k > 512).
+ */
+double lad_pca_residual(const struct lad_pca_model *m, const double *y, double *r);
+
+/*
  * Local. SPE of one transformed row y[0, n); also the indices of the n_top features with the largest
  * squared residual components, largest first (top may be NULL).
  */

@@ -20,7 +20,7 @@ enum lad_phase {
     LAD_PHASE_TRANSFORM, /* feature transform (TF-IDF, centering) */
     LAD_PHASE_TRAIN,     /* model fitting (ScaLAPACK, Newton) */
     LAD_PHASE_SCORE,     /* scoring every block */
-    LAD_PHASE_GATHER,    /* gathering verdicts to rank 0 and metrics */
+    LAD_PHASE_GATHER,    /* writing the verdict files (each rank its rows; named "gather" for scripts) */
     LAD_PHASE_SYNTH,     /* generating a synthetic log */
     LAD_PHASE_REPORT,    /* the statistics and plots of report.html */
     LAD_PHASE_TOTAL,     /* the whole command */

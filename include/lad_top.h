@@ -18,4 +18,11 @@
  */
 void lad_top_indices(const double *a, const double *b, int n, int *top, int n_top);
 
+/*
+ * Local. As lad_top_indices, but only features whose c_j is clearly positive, above LAD_TOP_TIE_REL
+ * times the row's largest |c_j|: those that raise the score. A contribution of 0 (an event absent from
+ * a block, with an uncentered transform) or of round-off size is never named; -1 fills the rest.
+ */
+void lad_top_positive(const double *a, const double *b, int n, int *top, int n_top);
+
 #endif

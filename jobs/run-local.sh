@@ -17,7 +17,7 @@ while getopts "n:t:" opt; do
     esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- run --log data/raw/HDFS_2k.log --out results --summary results/summary.json
+[ $# -gt 0 ] || set -- run --log data/raw/HDFS_2k.log --summary results/summary.json
 
 bash scripts/bootstrap.sh
 export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=1

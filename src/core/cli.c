@@ -64,9 +64,9 @@ static const struct option_spec option_table[] = {
      "Drain maximum children per tree node (default 100)"},
     {"window", 0, ARG_STR, OFF(window), C_INGEST, "SPEC",
      "session key: fixed:SECONDS or sliding:SIZE,STEP time windows instead of HDFS block ids"},
-    {"structured-out", 0, ARG_STR, OFF(structured_out), C_PRE, "FILE",
+    {"structured-out", 0, ARG_STR, OFF(structured_out), C_INGEST, "FILE",
      "also write a loghub-style *_structured.csv (one row per line, with its event)"},
-    {"templates-out", 0, ARG_STR, OFF(templates_out), C_PRE, "FILE", "also write a loghub-style *_templates.csv"},
+    {"templates-out", 0, ARG_STR, OFF(templates_out), C_INGEST, "FILE", "also write a loghub-style *_templates.csv"},
     {"chunk-size", 0, ARG_SIZE, OFF(chunk_bytes), C_INGEST, "BYTES",
      "bytes per MPI-IO read (K/M/G suffixes; default 16M)"},
     {"max-line", 0, ARG_SIZE, OFF(max_line_bytes), C_INGEST, "BYTES",
@@ -83,7 +83,7 @@ static const struct option_spec option_table[] = {
     {"model-in", 0, ARG_STR, OFF(model_in), C_DET, "FILE.h5", "trained model file"},
     {"model-out", 0, ARG_STR, OFF(model_out), C_TRN, "FILE.h5", "model file to write (default models/<model>.h5)"},
     {"models-dir", 0, ARG_STR, OFF(models_dir), C_TRN | C_RUN, "DIR",
-     "where the trained models go, as DIR/<model>.h5 (default models)"},
+     "where the trained models go, as DIR/<model>.h5 (default models; run --out OUT: OUT/models)"},
     {"transform", 0, ARG_STR, OFF(transform), C_FEA | C_TRN | C_RUN, "LIST",
      "feature transform: comma list of tfidf, center, log, or none (default per model)"},
     {"pca-variance", 0, ARG_DBL, OFF(pca_variance), C_TRN | C_RUN, "X",
@@ -181,6 +181,7 @@ void lad_options_free(struct lad_options *o)
 {
     lad_free(&o->logs.items);
     lad_free(&o->masks.items);
+    lad_free(&o->models_dir_buf);
     o->logs.n = o->logs.cap = o->masks.n = o->masks.cap = 0;
 }
 
@@ -392,6 +393,18 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
                                             "DIR/pca.h5 and DIR/logreg.h5 of --models-dir DIR (default models)");
     if (c == LAD_CMD_DETECT && o->model_in == NULL)
         return lad_fail(ctx, LAD_ERR_USAGE, "detect: --model-in FILE.h5 is required");
+    if (o->features_path && (o->structured_out || o->templates_out))
+        return lad_fail(ctx, LAD_ERR_USAGE, "%s: --%s describes parsed log lines; with --features no log is parsed",
+                        cmd, o->structured_out ? "structured-out" : "templates-out");
+    /* run --out DIR keeps the models it trains beside its results, unless --models-dir says otherwise. */
+    if (c == LAD_CMD_RUN && o->out_path && o->models_dir == NULL) {
+        size_t n = strlen(o->out_path) + sizeof "/models";
+        o->models_dir_buf = malloc(n);
+        if (o->models_dir_buf == NULL)
+            return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory parsing options");
+        snprintf(o->models_dir_buf, n, "%s/models", o->out_path);
+        o->models_dir = o->models_dir_buf;
+    }
     if (c == LAD_CMD_SYNTH && (o->sessions_path == NULL || o->out_path == NULL || o->labels_out == NULL))
         return lad_fail(ctx, LAD_ERR_USAGE, "synth: --sessions, --out and --labels-out are required");
     if (c == LAD_CMD_PARSE_EVAL && (o->truth_path == NULL || o->parsed_path == NULL))

@@ -26,6 +26,7 @@
 
 #define CMD(c) (1u << (c))
 #define ALL_COMMANDS 0xffffffffu
+#define INGEST (CMD(LAD_CMD_PREPROCESS) | CMD(LAD_CMD_TRAIN) | CMD(LAD_CMD_DETECT) | CMD(LAD_CMD_RUN))
 #define OPT(f) offsetof(struct lad_options, f)
 
 enum out_kind {
@@ -37,7 +38,8 @@ enum out_kind {
 /* A results directory's files; anomalies_<model>.csv only when several models ran; report.html is the
  * HTML report. Those this run does not write are stale at the commit. */
 static const char *const results_files[] = {LAD_OUT_ANOMALIES, "anomalies_pca.csv", "anomalies_logreg.csv",
-                                            LAD_OUT_VERDICTS, LAD_OUT_METRICS, "report.html", NULL};
+                                            LAD_OUT_EXPLAINED, LAD_OUT_VERDICTS, LAD_OUT_METRICS, "report.html",
+                                            NULL};
 /* run's models directory: the models of this run only (train adds to models/ and removes nothing). */
 static const char *const model_files[] = {"pca.h5", "logreg.h5", NULL};
 
@@ -55,8 +57,8 @@ struct out_rule {
  * manifest, and the stages' default paths (lad_outset_path) - comes from here. */
 static const struct out_rule rules[] = {
     {CMD(LAD_CMD_PREPROCESS), "--out", OPT(out_path), "data/processed/features.h5", OUT_FILE, NULL, false},
-    {CMD(LAD_CMD_PREPROCESS), "--structured-out", OPT(structured_out), NULL, OUT_FILE, NULL, false},
-    {CMD(LAD_CMD_PREPROCESS), "--templates-out", OPT(templates_out), NULL, OUT_FILE, NULL, false},
+    {INGEST, "--structured-out", OPT(structured_out), NULL, OUT_FILE, NULL, false},
+    {INGEST, "--templates-out", OPT(templates_out), NULL, OUT_FILE, NULL, false},
     {CMD(LAD_CMD_FEATURES), "--out", OPT(out_path), "data/processed/matrix.h5", OUT_FILE, NULL, false},
     {CMD(LAD_CMD_TRAIN), "--model-out", OPT(model_out), "models", OUT_MODELS, NULL, false},
     {CMD(LAD_CMD_DETECT) | CMD(LAD_CMD_RUN), "--out", OPT(out_path), "results", OUT_SET, results_files, true},

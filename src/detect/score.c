@@ -1,6 +1,7 @@
 /* score.c - a model applied to the local rows of a feature matrix. */
 #include "lad_score.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "lad_features.h"
 #include "lad_mem.h"
 #include "lad_model_file.h"
+#include "lad_top.h"
 #include "lad_verdict.h"
 
 enum lad_status lad_score_map_columns(struct lad_ctx *ctx, const struct lad_events *model,
@@ -44,37 +46,88 @@ void lad_score_map_free(struct lad_column_map *map)
     lad_free(&map->model_to_feature);
 }
 
+/*
+ * A count that the normal subspace predicts for event j: the transformed value yhat_j mapped back
+ * through the transform (undo the IDF weight, then the centering, then the log).
+ */
+static double expected_count(const struct lad_transform *t, int j, double yhat)
+{
+    if (!(t->weight[j] != 0.0))
+        return NAN;
+    double phi = yhat / t->weight[j] + t->mean[j];
+    return (t->flags & LAD_TF_LOG) ? expm1(phi) : phi;
+}
+
+/*
+ * One row: its score, the events that raise it most (only those with a clearly positive contribution:
+ * PCA's largest squared residuals, logreg's largest w_j y_j), and for each its count, PCA's expected
+ * count and the contribution. buf holds n doubles.
+ */
+static double score_row(const struct lad_model *m, const int64_t *x, const double *y, double *buf, int n_top,
+                        int *top, int64_t *observed, double *expected, double *contribution)
+{
+    const int n = m->events.n;
+    double s;
+    if (m->type == LAD_MODEL_TYPE_PCA) {
+        s = lad_pca_residual(&m->pca, y, buf);
+        if (isnan(s))
+            for (int j = 0; j < n; j++)
+                buf[j] = 0.0; /* out of memory for k > 512: no score, nothing named */
+        lad_top_positive(buf, buf, n, top, n_top);
+    } else {
+        s = lad_logreg_score(&m->logreg, y, NULL, 0);
+        lad_top_positive(m->logreg.w, y, n, top, n_top);
+    }
+    for (int t = 0; t < n_top; t++) {
+        int j = top[t];
+        observed[t] = j >= 0 ? x[j] : 0;
+        expected[t] = NAN;
+        contribution[t] = NAN;
+        if (j < 0)
+            continue;
+        if (m->type == LAD_MODEL_TYPE_PCA) {
+            contribution[t] = buf[j] * buf[j];
+            expected[t] = expected_count(&m->transform, j, y[j] - buf[j]);
+        } else {
+            contribution[t] = m->logreg.w[j] * y[j];
+        }
+    }
+    return s;
+}
+
 enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, const struct lad_features *f,
                                const struct lad_column_map *map, int n_top, struct lad_verdicts *v)
 {
-    int n = m->events.n;
-    enum lad_status st = lad_verdicts_alloc(ctx, v, f->n_local, n_top);
+    const int n = m->events.n;
+    enum lad_status st = lad_verdicts_alloc(ctx, v, f->n_local, n_top, n);
     int64_t *x = lad_malloc_array((size_t)n, sizeof *x);
     int64_t *dense = lad_malloc_array((size_t)f->n_events, sizeof *dense);
     double *y = lad_malloc_array((size_t)n, sizeof *y);
+    double *buf = lad_malloc_array((size_t)n, sizeof *buf);
     int top[LAD_TOP_EVENTS_MAX];
-    if (st == LAD_OK && (x == NULL || y == NULL || dense == NULL))
+    if (st == LAD_OK && (x == NULL || y == NULL || buf == NULL || dense == NULL))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory scoring");
     v->model_name = lad_model_type_name(m->type);
     v->events = &m->events;
     v->threshold = m->type == LAD_MODEL_TYPE_PCA ? lad_pca_decision_threshold(&m->pca) : m->logreg.threshold;
+    if (st == LAD_OK)
+        memcpy(v->columns, map->model_to_feature, (size_t)n * sizeof *v->columns);
     for (int64_t r = 0; st == LAD_OK && r < f->n_local; r++) {
         const int64_t *row = dense;
         lad_features_row_dense(f, r, dense);
         for (int j = 0; j < n; j++)
             x[j] = map->model_to_feature[j] >= 0 ? row[map->model_to_feature[j]] : 0;
         lad_transform_apply(&m->transform, x, y);
-        for (int t = 0; t < n_top; t++)
-            top[t] = -1;
-        double s = m->type == LAD_MODEL_TYPE_PCA ? lad_pca_score(&m->pca, y, top, n_top)
-                                                 : lad_logreg_score(&m->logreg, y, top, n_top);
+        const size_t at = (size_t)r * (size_t)n_top;
+        double s = score_row(m, x, y, buf, n_top, top, v->observed + at, v->expected + at, v->contribution + at);
         v->score[r] = s;
         v->anomaly[r] = s > v->threshold;
         for (int t = 0; t < n_top; t++)
-            v->top[r * n_top + t] = top[t];
+            v->top[at + t] = top[t];
     }
     free(x);
     free(dense);
     free(y);
+    free(buf);
     return st;
 }

@@ -1,45 +1,44 @@
 /*
- * verdict.c - per-block verdicts to rank 0 (anomalies.csv) and to parallel HDF5 (verdicts.h5).
- *
- * anomalies.csv must be in block order and written by one process. Rows are gathered in rounds: round
- * k covers global rows [k*R, (k+1)*R); each rank contributes the part of its row block inside that
- * window (possibly nothing) to one MPI_Gatherv, which lays the pieces out in rank order, i.e. in
- * block order. Rank 0 formats and writes the round before the next one, so it never holds more than
- * R rows, whatever the number of blocks.
+ * verdict.c - per-block verdicts: their arrays, and verdicts.h5 written by all ranks in parallel (one
+ * hyperslab each). The CSV files are verdict_csv.c's.
  */
 #include "lad_verdict.h"
 
-#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_features.h"
 #include "lad_h5.h"
 #include "lad_mem.h"
-#include "lad_outfile.h"
 
-/* One row as it travels to rank 0 (all ranks run the same binary, so MPI_BYTE is safe). */
-struct verdict_row {
-    int64_t key;
-    double score;
-    int32_t top[LAD_TOP_EVENTS_MAX];
-    int32_t anomaly;
-};
-
-enum lad_status lad_verdicts_alloc(struct lad_ctx *ctx, struct lad_verdicts *v, int64_t n_local, int n_top)
+enum lad_status lad_verdicts_alloc(struct lad_ctx *ctx, struct lad_verdicts *v, int64_t n_local, int n_top,
+                                   int n_events)
 {
+    size_t cells = (size_t)n_local * (size_t)(n_top > 0 ? n_top : 1);
     v->n_local = n_local;
     v->n_top = n_top;
     v->score = lad_calloc_array((size_t)n_local, sizeof *v->score);
     v->anomaly = lad_calloc_array((size_t)n_local, sizeof *v->anomaly);
-    v->top = lad_malloc_array((size_t)n_local * (size_t)(n_top > 0 ? n_top : 1), sizeof *v->top);
-    if (!v->score || !v->anomaly || !v->top)
+    v->top = lad_malloc_array(cells, sizeof *v->top);
+    v->observed = lad_calloc_array(cells, sizeof *v->observed);
+    v->expected = lad_malloc_array(cells, sizeof *v->expected);
+    v->contribution = lad_malloc_array(cells, sizeof *v->contribution);
+    v->columns = lad_malloc_array((size_t)(n_events > 0 ? n_events : 1), sizeof *v->columns);
+    if (!v->score || !v->anomaly || !v->top || !v->observed || !v->expected || !v->contribution || !v->columns)
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld verdicts", (long long)n_local);
-    for (int64_t i = 0; i < n_local * n_top; i++)
+    for (size_t i = 0; i < (size_t)n_local * (size_t)n_top; i++) {
         v->top[i] = -1;
+        v->expected[i] = NAN;
+        v->contribution[i] = NAN;
+    }
+    for (int j = 0; j < n_events; j++)
+        v->columns[j] = -1;
     return LAD_OK;
 }
 
@@ -50,6 +49,10 @@ void lad_verdicts_free(struct lad_verdicts *v)
     lad_free(&v->score);
     lad_free(&v->anomaly);
     lad_free(&v->top);
+    lad_free(&v->observed);
+    lad_free(&v->expected);
+    lad_free(&v->contribution);
+    lad_free(&v->columns);
     v->n_local = 0;
 }
 
@@ -62,117 +65,118 @@ int64_t lad_verdicts_count_anomalies(struct lad_ctx *ctx, const struct lad_verdi
     return global;
 }
 
-static void write_row(FILE *out, const struct lad_features *f, const struct lad_verdicts *v, const struct verdict_row *r)
+/* The anomalous rows of v with what they name, packed: /<model>/anomalies/ holds these. */
+struct packed {
+    int64_t n, first;       /* rows here, global index of the first among all ranks' */
+    int64_t *row;           /* n: global row (index into /sessions) */
+    int32_t *top;           /* n x n_top */
+    int64_t *observed;      /* n x n_top */
+    double *expected, *contribution;
+};
+
+static void packed_free(struct packed *p)
 {
-    char key[48];
-    lad_features_format_key(f->session_kind, r->key, key, sizeof key);
-    fprintf(out, "%s,%s,%.12g,", key, r->anomaly ? "Anomaly" : "Normal", r->score);
-    if (r->anomaly)
-        for (int t = 0, first = 1; t < v->n_top; t++)
-            if (r->top[t] >= 0 && v->events && r->top[t] < v->events->n) {
-                fprintf(out, "%s%s", first ? "" : " ", v->events->ids[r->top[t]]);
-                first = 0;
-            }
-    fputc('\n', out);
+    lad_free(&p->row);
+    lad_free(&p->top);
+    lad_free(&p->observed);
+    lad_free(&p->expected);
+    lad_free(&p->contribution);
 }
 
-enum lad_status lad_verdict_write_csv(struct lad_ctx *ctx, const struct lad_features *f, const struct lad_verdicts *v,
-                                      const char *path, int64_t rows_per_round)
+/* Collective. Packs this rank's anomalous rows; their place among all ranks' from a prefix sum. */
+static enum lad_status pack(struct lad_ctx *ctx, const struct lad_features *f, const struct lad_verdicts *v,
+                            struct packed *p)
 {
-    int64_t R = rows_per_round > 0 ? rows_per_round : 1000000;
-    if (R > 2147483647 / (int64_t)sizeof(struct verdict_row))
-        R = 2147483647 / (int64_t)sizeof(struct verdict_row);
-    struct lad_outfile out;
-    memset(&out, 0, sizeof out);
-    enum lad_status st = LAD_OK;
-    struct verdict_row *mine = lad_malloc_array((size_t)(R < v->n_local ? R : v->n_local), sizeof *mine);
-    struct verdict_row *all = NULL;
-    int *counts = NULL, *displs = NULL;
-    if (mine == NULL)
-        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory gathering verdicts");
-    if (ctx->rank == 0 && st == LAD_OK) {
-        all = lad_malloc_array((size_t)(R < f->n_global ? R : f->n_global), sizeof *all);
-        counts = lad_calloc_array((size_t)ctx->size, sizeof *counts);
-        displs = lad_calloc_array((size_t)ctx->size, sizeof *displs);
-        if (!all || !counts || !displs)
-            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory gathering verdicts");
-        if (st == LAD_OK)
-            st = lad_outfile_open(ctx, &out, path);
-        if (st == LAD_OK)
-            fputs("BlockId,Label,Score,TopEvents\n", out.fp);
+    memset(p, 0, sizeof *p);
+    for (int64_t r = 0; r < v->n_local; r++)
+        p->n += v->anomaly[r] != 0;
+    const size_t cells = (size_t)(p->n ? p->n : 1) * (size_t)(v->n_top > 0 ? v->n_top : 1), k = (size_t)v->n_top;
+    p->row = lad_malloc_array((size_t)(p->n ? p->n : 1), sizeof *p->row);
+    p->top = lad_malloc_array(cells, sizeof *p->top);
+    p->observed = lad_malloc_array(cells, sizeof *p->observed);
+    p->expected = lad_malloc_array(cells, sizeof *p->expected);
+    p->contribution = lad_malloc_array(cells, sizeof *p->contribution);
+    bool ok = p->row && p->top && p->observed && p->expected && p->contribution;
+    for (int64_t r = 0, i = 0; ok && r < v->n_local; r++) {
+        if (!v->anomaly[r])
+            continue;
+        p->row[i] = f->row_begin + r;
+        memcpy(p->top + (size_t)i * k, v->top + (size_t)r * k, k * sizeof *p->top);
+        memcpy(p->observed + (size_t)i * k, v->observed + (size_t)r * k, k * sizeof *p->observed);
+        memcpy(p->expected + (size_t)i * k, v->expected + (size_t)r * k, k * sizeof *p->expected);
+        memcpy(p->contribution + (size_t)i * k, v->contribution + (size_t)r * k, k * sizeof *p->contribution);
+        i++;
     }
-    st = lad_status_agree(ctx, st);
-    for (int64_t g0 = 0; st == LAD_OK && g0 < f->n_global; g0 += R) {
-        /* This rank's rows inside the window [g0, g0 + R). */
-        int64_t lo = f->row_begin > g0 ? f->row_begin : g0;
-        int64_t hi = f->row_begin + f->n_local < g0 + R ? f->row_begin + f->n_local : g0 + R;
-        int n = hi > lo ? (int)(hi - lo) : 0;
-        for (int i = 0; i < n; i++) {
-            int64_t r = lo - f->row_begin + i;
-            struct verdict_row *row = &mine[i];
-            memset(row, 0, sizeof *row);
-            row->key = f->keys[r];
-            row->score = v->score[r];
-            row->anomaly = v->anomaly[r];
-            for (int t = 0; t < LAD_TOP_EVENTS_MAX; t++)
-                row->top[t] = t < v->n_top ? v->top[r * v->n_top + t] : -1;
-        }
-        int bytes = n * (int)sizeof(struct verdict_row);
-        MPI_Gather(&bytes, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm);
-        int total = 0;
-        if (ctx->rank == 0)
-            for (int p = 0; p < ctx->size; p++) {
-                displs[p] = total;
-                total += counts[p];
-            }
-        MPI_Gatherv(mine, bytes, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, ctx->comm);
-        if (ctx->rank == 0) {
-            for (int i = 0; i < total / (int)sizeof(struct verdict_row); i++)
-                write_row(out.fp, f, v, &all[i]);
-            if (ferror(out.fp))
-                st = lad_fail(ctx, LAD_ERR_IO, "writing %s failed: %s", path, strerror(errno));
-        }
-        st = lad_status_agree(ctx, st);
-    }
-    if (ctx->rank == 0) {
-        if (st == LAD_OK)
-            st = lad_outfile_commit(ctx, &out);
-        if (st != LAD_OK)
-            lad_outfile_abort(&out);
-    }
-    free(mine);
-    free(all);
-    free(counts);
-    free(displs);
-    return lad_status_agree(ctx, st);
+    enum lad_status st = lad_status_agree(ctx, ok ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+    p->first = lad_comm_exscan_i64(ctx, p->n);
+    return st;
 }
 
+/* A dataset of each rank's rows: `global` rows in all, this rank's n from global row `begin`. */
+struct rows_set {
+    const char *name;
+    hid_t type;
+    int64_t cols, global, begin, n;
+    const void *data;
+    bool named; /* one column per named event: absent with --top-events 0 */
+};
+
+/* /<model>/...: every block's verdict and named events, the anomalous blocks' explanations packed, and
+ * the event table they index. results/README.md describes each dataset. */
 static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_features *f,
                                    const struct lad_verdicts *v)
 {
-    char name[128];
+    char group[96], name[192];
+    const bool pca = strcmp(v->model_name, "pca") == 0;
+    struct packed p;
+    memset(&p, 0, sizeof p);
     int8_t *flags = lad_malloc_array((size_t)v->n_local, sizeof *flags);
     enum lad_status st = lad_status_agree(ctx, flags ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
-    if (st != LAD_OK)
-        return st;
-    for (int64_t i = 0; i < v->n_local; i++)
+    if (st == LAD_OK)
+        st = pack(ctx, f, v, &p);
+    int64_t n_anomalous = p.n;
+    MPI_Allreduce(MPI_IN_PLACE, &n_anomalous, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
+    for (int64_t i = 0; st == LAD_OK && i < v->n_local; i++)
         flags[i] = (int8_t)v->anomaly[i];
-    snprintf(name, sizeof name, "/%s", v->model_name);
-    st = lad_h5_group(ctx, h, name);
+    snprintf(group, sizeof group, "/%s", v->model_name);
     if (st == LAD_OK)
-        st = lad_h5_attr_f64(ctx, h, name, "threshold", v->threshold);
-    snprintf(name, sizeof name, "/%s/score", v->model_name);
+        st = lad_h5_group(ctx, h, group);
     if (st == LAD_OK)
-        st = lad_h5_write_rows(ctx, h, name, H5T_NATIVE_DOUBLE, f->n_global, 0, f->row_begin, f->n_local, v->score);
-    snprintf(name, sizeof name, "/%s/anomaly", v->model_name);
+        st = lad_h5_attr_f64(ctx, h, group, "threshold", v->threshold);
     if (st == LAD_OK)
-        st = lad_h5_write_rows(ctx, h, name, H5T_NATIVE_INT8, f->n_global, 0, f->row_begin, f->n_local, flags);
-    snprintf(name, sizeof name, "/%s/top_events", v->model_name);
-    if (st == LAD_OK && v->n_top > 0)
-        st = lad_h5_write_rows(ctx, h, name, H5T_NATIVE_INT32, f->n_global, v->n_top, f->row_begin, f->n_local, v->top);
-    snprintf(name, sizeof name, "/%s/event_ids", v->model_name);
+        st = lad_h5_attr_i64(ctx, h, group, "n_top", v->n_top);
+    if (st == LAD_OK)
+        st = lad_h5_attr_str(ctx, h, group, "score", pca ? "squared prediction error (SPE)" : "probability of anomaly");
+    if (st == LAD_OK)
+        st = lad_h5_attr_str(ctx, h, group, "contribution", pca ? "squared residual r_j^2" : "w_j * y_j");
+    snprintf(name, sizeof name, "%s/anomalies", group);
+    if (st == LAD_OK)
+        st = lad_h5_group(ctx, h, name);
+    const int64_t N = f->n_global, b = f->row_begin, n = f->n_local, k = v->n_top;
+    const struct rows_set sets[] = {
+        {"score", H5T_NATIVE_DOUBLE, 0, N, b, n, v->score, false},
+        {"anomaly", H5T_NATIVE_INT8, 0, N, b, n, flags, false},
+        {"top_events", H5T_NATIVE_INT32, k, N, b, n, v->top, true},
+        {"anomalies/row", H5T_NATIVE_INT64, 0, n_anomalous, p.first, p.n, p.row, false},
+        {"anomalies/events", H5T_NATIVE_INT32, k, n_anomalous, p.first, p.n, p.top, true},
+        {"anomalies/observed", H5T_NATIVE_INT64, k, n_anomalous, p.first, p.n, p.observed, true},
+        {"anomalies/expected", H5T_NATIVE_DOUBLE, k, n_anomalous, p.first, p.n, p.expected, true},
+        {"anomalies/contribution", H5T_NATIVE_DOUBLE, k, n_anomalous, p.first, p.n, p.contribution, true},
+    };
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0] && st == LAD_OK; i++) {
+        if (sets[i].named && k == 0)
+            continue;
+        snprintf(name, sizeof name, "%s/%s", group, sets[i].name);
+        st = lad_h5_write_rows(ctx, h, name, sets[i].type, sets[i].global, sets[i].cols, sets[i].begin, sets[i].n,
+                               sets[i].data);
+    }
+    snprintf(name, sizeof name, "%s/event_ids", group);
     if (st == LAD_OK && v->events)
         st = lad_h5_write_strings(ctx, h, name, v->events->n, (const char *const *)v->events->ids);
+    snprintf(name, sizeof name, "%s/event_templates", group);
+    if (st == LAD_OK && v->events)
+        st = lad_h5_write_strings(ctx, h, name, v->events->n, (const char *const *)v->events->templates);
+    packed_free(&p);
     free(flags);
     return st;
 }

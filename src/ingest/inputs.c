@@ -2,10 +2,12 @@
 #include "lad_inputs.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "lad_comm.h"
@@ -56,7 +58,47 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static enum lad_status add_directory(struct lad_ctx *ctx, struct lad_inputs *in, size_t *cap, const char *dir)
+/* Files that a directory of logs often holds beside them and that are not logs: labels, tables,
+ * logad's own outputs, compressed files. A file named by --log FILE itself is read whatever its name. */
+static bool not_a_log(const char *name)
+{
+    static const char *const ext[] = {".csv", ".tsv", ".json", ".h5", ".hdf5", ".html",
+                                      ".gz",  ".bz2", ".xz",   ".zst", ".zip"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t k = strlen(ext[i]);
+        if (n > k && strcasecmp(name + n - k, ext[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The files other options name (--labels, --templates, ...), as (device, inode): never read as logs. */
+struct skip_list {
+    int n;
+    dev_t dev[8];
+    ino_t ino[8];
+};
+
+static bool skipped(const struct skip_list *skip, const struct stat *sb)
+{
+    for (int i = 0; skip && i < skip->n; i++)
+        if (skip->dev[i] == sb->st_dev && skip->ino[i] == sb->st_ino)
+            return true;
+    return false;
+}
+
+/* One warning per directory: how many files were left out, and a few of their names. */
+static void report_skipped(struct lad_ctx *ctx, const char *dir, int n, int hidden, const char *names)
+{
+    if (n > 0)
+        lad_log(ctx, LAD_LOG_WARN, "--log %s: skipped %d file(s) that are not logs or are another option's input "
+                                   "(%s%s)%s; name a file with --log FILE to read it anyway",
+                dir, n, names, n > 3 ? ", ..." : "", hidden ? " and hidden files" : "");
+}
+
+static enum lad_status add_directory(struct lad_ctx *ctx, struct lad_inputs *in, size_t *cap, const char *dir,
+                                     const struct skip_list *skip)
 {
     DIR *d = opendir(dir);
     if (d == NULL)
@@ -65,9 +107,15 @@ static enum lad_status add_directory(struct lad_ctx *ctx, struct lad_inputs *in,
     size_t n = 0, ncap = 0;
     enum lad_status st = LAD_OK;
     struct dirent *e;
+    int n_skipped = 0, n_hidden = 0;
+    char examples[256] = "";
     while (st == LAD_OK && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
+        if (e->d_name[0] == '.') {
+            n_hidden++;
+            continue;
+        }
         size_t len = strlen(dir) + strlen(e->d_name) + 2;
         char *full = malloc(len);
         void *arr = names;
@@ -83,9 +131,18 @@ static enum lad_status add_directory(struct lad_ctx *ctx, struct lad_inputs *in,
             free(full);
             continue;
         }
+        if (not_a_log(e->d_name) || skipped(skip, &sb)) {
+            if (n_skipped++ < 3)
+                snprintf(examples + strlen(examples), sizeof examples - strlen(examples), "%s%.60s",
+                         n_skipped > 1 ? ", " : "", e->d_name);
+            free(full);
+            continue;
+        }
         names[n++] = full;
     }
     closedir(d);
+    if (st == LAD_OK)
+        report_skipped(ctx, dir, n_skipped, n_hidden, examples);
     if (st == LAD_OK && n == 0)
         st = lad_fail(ctx, LAD_ERR_INPUT, "directory %s holds no regular files to read", dir);
     /* Name order makes the global byte space, and so everything after it, independent of readdir. */
@@ -106,16 +163,24 @@ static enum lad_status add_directory(struct lad_ctx *ctx, struct lad_inputs *in,
 }
 
 static enum lad_status resolve_on_root(struct lad_ctx *ctx, const char *const *paths, int n_paths,
-                                       struct lad_inputs *in)
+                                       const char *const *skip_paths, int n_skip, bool list, struct lad_inputs *in)
 {
     size_t cap = 0;
+    struct skip_list skip = {0, {0}, {0}};
+    for (int i = 0; i < n_skip && skip.n < 8; i++) {
+        struct stat sb;
+        if (skip_paths[i] && stat(skip_paths[i], &sb) == 0) {
+            skip.dev[skip.n] = sb.st_dev;
+            skip.ino[skip.n++] = sb.st_ino;
+        }
+    }
     for (int i = 0; i < n_paths; i++) {
         struct stat sb;
         if (stat(paths[i], &sb) != 0)
             return lad_fail(ctx, LAD_ERR_IO, "cannot read %s: %s", paths[i], strerror(errno));
         enum lad_status st;
         if (S_ISDIR(sb.st_mode))
-            st = add_directory(ctx, in, &cap, paths[i]);
+            st = add_directory(ctx, in, &cap, paths[i], &skip);
         else if (S_ISREG(sb.st_mode)) {
             st = check_readable(ctx, paths[i]);
             if (st == LAD_OK)
@@ -131,16 +196,19 @@ static enum lad_status resolve_on_root(struct lad_ctx *ctx, const char *const *p
     if (in->total_bytes == 0)
         return lad_fail(ctx, LAD_ERR_INPUT, "%s is empty: there are no log lines to analyse",
                         in->n_files == 1 ? in->files[0].path : "every input file");
+    for (int i = 0; list && i < in->n_files; i++)
+        lad_log(ctx, LAD_LOG_VERBOSE, "input %d: %s (%lld bytes)", i + 1, in->files[i].path,
+                (long long)in->files[i].size);
     return LAD_OK;
 }
 
-enum lad_status lad_inputs_resolve(struct lad_ctx *ctx, const char *const *paths, int n_paths,
-                                   struct lad_inputs *out)
+static enum lad_status resolve(struct lad_ctx *ctx, const char *const *paths, int n_paths, const char *const *skip,
+                               int n_skip, bool list, struct lad_inputs *out)
 {
     memset(out, 0, sizeof *out);
     enum lad_status st = LAD_OK;
     if (ctx->rank == 0)
-        st = resolve_on_root(ctx, paths, n_paths, out);
+        st = resolve_on_root(ctx, paths, n_paths, skip, n_skip, list, out);
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK) {
         lad_inputs_free(out);
@@ -186,4 +254,16 @@ enum lad_status lad_inputs_resolve(struct lad_ctx *ctx, const char *const *paths
     if (st != LAD_OK)
         lad_inputs_free(out);
     return st;
+}
+
+enum lad_status lad_inputs_resolve(struct lad_ctx *ctx, const char *const *paths, int n_paths,
+                                   struct lad_inputs *out)
+{
+    return resolve(ctx, paths, n_paths, NULL, 0, false, out);
+}
+
+enum lad_status lad_inputs_resolve_logs(struct lad_ctx *ctx, const char *const *paths, int n_paths,
+                                        const char *const *skip, int n_skip, struct lad_inputs *out)
+{
+    return resolve(ctx, paths, n_paths, skip, n_skip, true, out);
 }

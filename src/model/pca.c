@@ -204,17 +204,13 @@ double lad_pca_decision_threshold(const struct lad_pca_model *m)
     return fmax(m->threshold, 1e-9 * total);
 }
 
-double lad_pca_score(const struct lad_pca_model *m, const double *y, int *top, int n_top)
+double lad_pca_residual(const struct lad_pca_model *m, const double *y, double *r)
 {
     const int n = m->n, k = m->k;
     double stack[STACK_DOUBLES];
-    double *buf = (size_t)n + (size_t)k <= STACK_DOUBLES ? stack : lad_malloc_array((size_t)n + (size_t)k, sizeof *buf);
-    if (buf == NULL) {
-        for (int q = 0; top && q < n_top; q++)
-            top[q] = -1;
+    double *proj = (size_t)k <= STACK_DOUBLES ? stack : lad_malloc_array((size_t)k, sizeof *proj);
+    if (proj == NULL)
         return NAN;
-    }
-    double *proj = buf, *r = buf + k;
     /* The residual r = y - P (P^T y), formed explicitly: |y|^2 - |P^T y|^2 would cancel badly for
      * normal rows, whose SPE is tiny compared with |y|^2. */
     for (int c = 0; c < k; c++)
@@ -227,12 +223,25 @@ double lad_pca_score(const struct lad_pca_model *m, const double *y, int *top, i
         double s = y[i];
         for (int c = 0; c < k; c++)
             s -= m->components[i * k + c] * proj[c];
-        r[i] = s * s;
-        spe += r[i];
+        r[i] = s;
+        spe += s * s;
     }
-    if (top && n_top > 0)
-        lad_top_indices(r, NULL, n, top, n_top);
-    if (buf != stack)
-        free(buf);
+    if (proj != stack)
+        free(proj);
+    return spe;
+}
+
+double lad_pca_score(const struct lad_pca_model *m, const double *y, int *top, int n_top)
+{
+    double stack[STACK_DOUBLES];
+    double *r = (size_t)m->n <= STACK_DOUBLES ? stack : lad_malloc_array((size_t)m->n, sizeof *r);
+    double spe = r ? lad_pca_residual(m, y, r) : NAN;
+    if (top && n_top > 0 && !isnan(spe))
+        lad_top_indices(r, r, m->n, top, n_top); /* the largest squared residual components */
+    else
+        for (int q = 0; top && q < n_top; q++)
+            top[q] = -1;
+    if (r != stack)
+        free(r);
     return spe;
 }

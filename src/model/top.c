@@ -4,13 +4,15 @@
 #include "lad_top.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 static inline double contribution(const double *a, const double *b, int j)
 {
     return b ? a[j] * b[j] : a[j];
 }
 
-void lad_top_indices(const double *a, const double *b, int n, int *top, int n_top)
+/* The ranking of both entry points; with positive, only c_j > tie enters the list. */
+static void rank(const double *a, const double *b, int n, int *top, int n_top, bool positive)
 {
     double scale = 0.0;
     for (int j = 0; j < n; j++)
@@ -22,6 +24,8 @@ void lad_top_indices(const double *a, const double *b, int n, int *top, int n_to
     int filled = 0;
     for (int j = 0; j < n && n_top > 0; j++) {
         const double c = contribution(a, b, j);
+        if (positive && !(c > tie))
+            continue;
         int pos = filled;
         while (pos > 0 && c > contribution(a, b, top[pos - 1]) + tie)
             pos--;
@@ -36,4 +40,14 @@ void lad_top_indices(const double *a, const double *b, int n, int *top, int n_to
     }
     for (int q = filled; q < n_top; q++)
         top[q] = -1;
+}
+
+void lad_top_indices(const double *a, const double *b, int n, int *top, int n_top)
+{
+    rank(a, b, n, top, n_top, false);
+}
+
+void lad_top_positive(const double *a, const double *b, int n, int *top, int n_top)
+{
+    rank(a, b, n, top, n_top, true);
 }

@@ -31,7 +31,7 @@
 struct model_stats {
     struct lad__hist hist;
     int64_t anomalies;
-    int64_t *hits; /* per model event */
+    int64_t *hits; /* per model event, then the anomalies that name none */
     struct lad__top_blocks top;
 };
 
@@ -134,9 +134,15 @@ static void write_top_events(FILE *out, const struct lad_verdicts *v, const stru
         fputs("<p class=\"note\">No anomalous block, or no event named.</p>\n", out);
         return;
     }
-    fprintf(out, "<p class=\"note\">Each anomalous block names its top %d contributing events (TopEvents in "
-                 "anomalies.csv); this counts how many of the %lld anomalous blocks name each event.</p>\n",
-            v->n_top, (long long)ms->anomalies);
+    fprintf(out, "<p class=\"note\">Each anomalous block names up to %d events, those that raise its score most "
+                 "(TopEvents in anomalies.csv; anomalies_explained.csv gives each one's count, %s and contribution); "
+                 "this counts how many of the %lld anomalous blocks name each event.",
+            v->n_top, strcmp(v->model_name, "pca") == 0 ? "expected count" : "weight times value",
+            (long long)ms->anomalies);
+    if (ev && ms->hits[ev->n] > 0)
+        fprintf(out, " %lld anomalous blocks name no event: nothing in them raises the score, which comes from "
+                     "what they lack (the model's bias).", (long long)ms->hits[ev->n]);
+    fputs("</p>\n", out);
     fputs("<table class=\"top-events\">\n<tr><th>event</th><th>template</th><th>blocks</th><th>share</th><th>"
           "</th></tr>\n",
           out);
@@ -155,9 +161,10 @@ static void write_top_events(FILE *out, const struct lad_verdicts *v, const stru
     fputs("</table>\n", out);
 }
 
-static void write_heatmap(FILE *out, const struct lad_report_input *in, const struct model_stats *ms)
+static void write_heatmap(FILE *out, const struct lad_report_input *in, const struct lad_verdicts *v,
+                          const struct model_stats *ms)
 {
-    const struct lad_events *ev = &in->f->events;
+    const struct lad_events *ev = v->events;
     fprintf(out, "<h3>Event counts of the %d highest-scoring anomalous blocks</h3>\n", ms->top.n);
     if (ms->top.n == 0) {
         fputs("<p class=\"note\">No anomalous block.</p>\n", out);
@@ -165,8 +172,9 @@ static void write_heatmap(FILE *out, const struct lad_report_input *in, const st
     }
     int cols[LAD__HEAT_COLUMNS];
     int n_cols = lad__heat_columns(&ms->top, cols);
-    fprintf(out, "<p class=\"note\">Lines of each event in each block, highest score first (ties: lower block "
-                 "id); shading is logarithmic. %s</p>\n",
+    fprintf(out, "<p class=\"note\">Lines of each of the model's events in each block (the Observed counts of "
+                 "anomalies_explained.csv), highest score first (ties: lower block id); shading is logarithmic. "
+                 "%s</p>\n",
             n_cols == LAD__HEAT_COLUMNS ? "Only the events counted most in these blocks are shown."
                                         : "Events absent from all of these blocks are left out.");
     lad__svg_heatmap(out, &ms->top, cols, n_cols, ev, (int)in->f->session_kind);
@@ -203,7 +211,7 @@ static void write_model(FILE *out, const struct lad_report_input *in, int i, con
                 LAD__FINE_BINS, (long long)m->unlabelled);
     }
     write_top_events(out, v, ms);
-    write_heatmap(out, in, ms);
+    write_heatmap(out, in, v, ms);
 }
 
 static void write_run_section(FILE *out, struct lad_ctx *ctx, const struct lad_report_input *in,
@@ -290,7 +298,7 @@ enum lad_status lad_report_write(struct lad_ctx *ctx, const struct lad_report_in
         const struct lad_verdicts *v = &in->verdicts[i];
         enum lad__axis axis = in->models[i].type == LAD_MODEL_TYPE_PCA ? LAD__AXIS_LOG10 : LAD__AXIS_LOGIT;
         int n_events = v->events ? v->events->n : 0;
-        ms[i].hits = lad_calloc_array((size_t)n_events, sizeof *ms[i].hits);
+        ms[i].hits = lad_calloc_array((size_t)n_events + 1, sizeof *ms[i].hits);
         st = lad_status_agree(ctx, ms[i].hits ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
         if (st == LAD_OK)
             st = lad__hist_compute(ctx, v, in->label, axis, &ms[i].hist);

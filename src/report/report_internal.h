@@ -69,7 +69,8 @@ double lad__axis_value(enum lad__axis axis, double score);
 enum lad_status lad__hist_compute(struct lad_ctx *ctx, const struct lad_verdicts *v, const int8_t *label,
                                   enum lad__axis axis, struct lad__hist *h);
 
-/* Collective. hits[j]: anomalous blocks that name model event j among their top events (n_events). */
+/* Collective. hits[j]: anomalous blocks that name model event j among their top events; hits[n_events]:
+ * anomalous blocks that name none (n_events + 1 entries). */
 enum lad_status lad__event_hits(struct lad_ctx *ctx, const struct lad_verdicts *v, int n_events, int64_t *hits);
 
 /* Collective. The top anomalous blocks by (score desc, block id asc), their counts gathered to rank 0. */

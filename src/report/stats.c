@@ -99,17 +99,22 @@ enum lad_status lad__hist_compute(struct lad_ctx *ctx, const struct lad_verdicts
 
 enum lad_status lad__event_hits(struct lad_ctx *ctx, const struct lad_verdicts *v, int n_events, int64_t *hits)
 {
-    int64_t *local = lad_calloc_array((size_t)n_events, sizeof *local);
+    int64_t *local = lad_calloc_array((size_t)n_events + 1, sizeof *local);
     enum lad_status st = lad_status_agree(ctx, local ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     if (st != LAD_OK)
         return st;
-    for (int64_t r = 0; r < v->n_local; r++)
+    for (int64_t r = 0; r < v->n_local; r++) {
+        bool named = false;
         for (int t = 0; v->anomaly[r] && t < v->n_top; t++) {
             int32_t e = v->top[r * v->n_top + t];
-            if (e >= 0 && e < n_events)
+            if (e >= 0 && e < n_events) {
                 local[e]++;
+                named = true;
+            }
         }
-    if (MPI_Allreduce(local, hits, n_events, MPI_INT64_T, MPI_SUM, ctx->comm) != MPI_SUCCESS)
+        local[n_events] += v->anomaly[r] && !named;
+    }
+    if (MPI_Allreduce(local, hits, n_events + 1, MPI_INT64_T, MPI_SUM, ctx->comm) != MPI_SUCCESS)
         st = lad_fail(ctx, LAD_ERR_MPI, "reduction of the top events failed");
     free(local);
     return st;
@@ -157,7 +162,9 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
                                         struct lad__top_blocks *t)
 {
     memset(t, 0, sizeof *t);
-    t->n_events = f->n_events;
+    /* Counts in the model's columns, as the model saw them (and as anomalies_explained.csv says). */
+    const int n_events = v->events ? v->events->n : 0;
+    t->n_events = n_events;
     struct candidate mine[LAD__TOP_BLOCKS];
     int n_mine = 0;
     for (int64_t r = 0; r < v->n_local; r++)
@@ -169,7 +176,7 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
     const int rec = (int)sizeof mine;
     struct candidate *all = NULL;
     int64_t *rows = NULL;
-    const int width = 2 + f->n_events; /* chosen index, label, counts */
+    const int width = 2 + n_events; /* chosen index, label, counts */
     int *counts = NULL, *displs = NULL;
     enum lad_status st = LAD_OK;
     if (ctx->rank == 0) {
@@ -177,8 +184,7 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
         rows = lad_malloc_array((size_t)LAD__TOP_BLOCKS * (size_t)width, sizeof *rows);
         counts = lad_malloc_array((size_t)ctx->size, sizeof *counts);
         displs = lad_malloc_array((size_t)ctx->size, sizeof *displs);
-        t->counts = lad_calloc_array((size_t)LAD__TOP_BLOCKS * (size_t)(f->n_events ? f->n_events : 1),
-                                     sizeof *t->counts);
+        t->counts = lad_calloc_array((size_t)LAD__TOP_BLOCKS * (size_t)(n_events ? n_events : 1), sizeof *t->counts);
         if (!all || !rows || !counts || !displs || !t->counts)
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the report's top blocks");
     }
@@ -214,7 +220,16 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
         int64_t *s = send + (size_t)n_send++ * (size_t)width;
         s[0] = i;
         s[1] = label ? label[r] : LAD_LABEL_UNKNOWN;
-        lad_features_row_dense(f, r, s + 2);
+        /* Columns in the model's order (v->columns maps them to feature columns). */
+        for (int j = 0; j < n_events; j++)
+            s[2 + j] = 0;
+        struct lad_row row = lad_features_row(f, r);
+        for (int j = 0; j < n_events; j++)
+            for (int k = 0; v->columns[j] >= 0 && k < row.n; k++)
+                if (row.cols[k] == v->columns[j]) {
+                    s[2 + j] = row.vals[k];
+                    break;
+                }
     }
     int n_values = n_send * width;
     if (st == LAD_OK && MPI_Gather(&n_values, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm) != MPI_SUCCESS)
@@ -231,7 +246,7 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
         for (int k = 0; k < t->n; k++) {
             const int64_t *s = rows + (size_t)k * (size_t)width;
             t->label[s[0]] = (int)s[1];
-            memcpy(t->counts + s[0] * f->n_events, s + 2, (size_t)f->n_events * sizeof *s);
+            memcpy(t->counts + s[0] * n_events, s + 2, (size_t)n_events * sizeof *s);
         }
     free(send);
     free(all);

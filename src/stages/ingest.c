@@ -319,7 +319,8 @@ enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o
     struct ingest g;
     memset(&g, 0, sizeof g);
     lad_timer_start(ctx, LAD_PHASE_INPUTS);
-    enum lad_status st = lad_inputs_resolve(ctx, o->logs.items, o->logs.n, &g.inputs);
+    const char *other_inputs[] = {o->labels_path, o->templates_path, o->features_path, o->model_in};
+    enum lad_status st = lad_inputs_resolve_logs(ctx, o->logs.items, o->logs.n, other_inputs, 4, &g.inputs);
     if (st == LAD_OK)
         st = configure(ctx, o, templates, &g);
     lad_timer_stop(ctx, LAD_PHASE_INPUTS);

@@ -230,26 +230,30 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
             lad_summary_add_i64(ctx, key, n_anom);
         }
     }
+    /* Every rank writes its own rows (no gather). The primary verdicts (the last model: logreg when
+     * both ran) go to anomalies.csv, which is also anomalies_<model>.csv then: formatted once. */
     lad_timer_start(ctx, LAD_PHASE_GATHER);
-    /* The primary verdicts (the last model: logreg when both ran) go to anomalies.csv. */
-    if (st == LAD_OK)
-        st = path_in(ctx, out_dir, LAD_OUT_ANOMALIES, path, sizeof path);
-    if (st == LAD_OK)
-        st = lad_verdict_write_csv(ctx, f, &v[n_models - 1], path, 0);
-    for (int i = 0; n_models > 1 && i < n_models && st == LAD_OK; i++) {
-        char name[64];
+    char also[PATH_MAX], name[64];
+    for (int i = n_models - 1; i >= 0 && st == LAD_OK; i--) {
         snprintf(name, sizeof name, LAD_OUT_ANOMALIES_MODEL, v[i].model_name);
-        st = path_in(ctx, out_dir, name, path, sizeof path);
+        if (n_models > 1)
+            st = path_in(ctx, out_dir, name, also, sizeof also);
         if (st == LAD_OK)
-            st = lad_verdict_write_csv(ctx, f, &v[i], path, 0);
+            st = path_in(ctx, out_dir, i == n_models - 1 ? LAD_OUT_ANOMALIES : name, path, sizeof path);
+        if (st == LAD_OK)
+            st = lad_verdict_write_csv(ctx, f, &v[i], path, i == n_models - 1 && n_models > 1 ? also : NULL);
     }
+    if (st == LAD_OK)
+        st = path_in(ctx, out_dir, LAD_OUT_EXPLAINED, path, sizeof path);
+    if (st == LAD_OK)
+        st = lad_verdict_write_explained(ctx, f, v, n_models, path);
     if (st == LAD_OK)
         st = path_in(ctx, out_dir, LAD_OUT_VERDICTS, path, sizeof path);
     if (st == LAD_OK)
         st = lad_verdict_write_h5(ctx, f, v, n_models, path);
     lad_timer_stop(ctx, LAD_PHASE_GATHER);
     if (st == LAD_OK)
-        lad_log(ctx, LAD_LOG_INFO, "wrote %s/anomalies.csv and %s/verdicts.h5", out_dir, out_dir);
+        lad_log(ctx, LAD_LOG_INFO, "wrote %s/anomalies.csv, %s and %s", out_dir, LAD_OUT_EXPLAINED, LAD_OUT_VERDICTS);
     if (st == LAD_OK && label != NULL) {
         for (int i = 0; i < n_models && st == LAD_OK; i++)
             st = lad_metrics_compute(ctx, &v[i], label, &metrics[i]);

@@ -24,6 +24,10 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
                                 : o->labels_path                ? LAD_MODEL_BOTH
                                                                 : LAD_MODEL_PCA;
     enum lad_status st = lad__check_model_options(ctx, o);
+    /* Said before the input is read: a long run's outputs should not have to be searched for. */
+    if (st == LAD_OK)
+        lad_log(ctx, LAD_LOG_INFO, "run: results go to %s/, models to %s/%s", lad_outset_path(o, "--out"),
+                lad_outset_path(o, "--models-dir"), o->models_dir ? "" : " (--models-dir DIR to choose)");
     if (st == LAD_OK)
         st = lad__load_features(ctx, o, NULL, NULL, &f);
     if (st != LAD_OK)
