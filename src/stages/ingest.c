@@ -443,10 +443,13 @@ void lad_ingest_report(struct lad_ctx *ctx, const struct lad_features *f)
         lad_log(ctx, LAD_LOG_INFO, "%lld lines with keys training never saw joined trained events (%lld by Drain "
                                    "similarity, %lld by skeleton)", (long long)(s->similar_lines + s->skeleton_lines),
                 (long long)s->similar_lines, (long long)s->skeleton_lines);
-    if (s->unknown_lines) {
+    if (s->unknown_lines)
         lad_log(ctx, LAD_LOG_WARN, "%lld lines in %lld %s are of event types the model never saw: counted in its %s "
                                    "column", (long long)s->unknown_lines, (long long)s->unknown_sessions,
                 f->session_kind == LAD_SESSION_BLOCK ? "blocks" : "windows", LAD_EVENT_UNKNOWN_ID);
+    if (f->events.n > 0 && strcmp(f->events.ids[f->events.n - 1], LAD_EVENT_UNKNOWN_ID) == 0) { /* a mined model's */
+        lad_summary_add_i64(ctx, "similar_lines", s->similar_lines);
+        lad_summary_add_i64(ctx, "skeleton_lines", s->skeleton_lines);
         lad_summary_add_i64(ctx, "unknown_lines", s->unknown_lines);
         lad_summary_add_i64(ctx, "unknown_sessions", s->unknown_sessions);
     }
