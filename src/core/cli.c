@@ -400,8 +400,8 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
     if (c == LAD_CMD_PARSE_EVAL && (o->truth_path == NULL || o->parsed_path == NULL))
         return lad_fail(ctx, LAD_ERR_USAGE, "parse-eval: --truth and --parsed are required");
     if (o->labels_path != NULL && o->window != NULL)
-        return lad_fail(ctx, LAD_ERR_USAGE, "--labels name HDFS blocks; they cannot label --window sessions: use "
-                                            "--line-labels (labels from the log's <Label> field)");
+        return lad_fail(ctx, LAD_ERR_USAGE, "--labels name HDFS blocks; they cannot be used with --window sessions: "
+                                            "use --line-labels (labels from the log's <Label> field)");
     if (o->labels_path != NULL && o->line_labels)
         return lad_fail(ctx, LAD_ERR_USAGE, "give either --labels or --line-labels, not both");
     if (o->line_labels && o->features_path != NULL)
