@@ -75,7 +75,7 @@ bool lad_refine_skeleton(const char *tpl, const char *flags, struct lad_buf *b, 
 /*
  * Local. The skeleton flags of one key (NUL-terminated, tokens separated by single spaces) taken as a
  * group of its own, as the split gives a group of one member, into flags (cap bytes, NUL-terminated).
- * Returns the number of tokens, or -1 when cap is too small.
+ * Returns the number of tokens, or -1 when cap is too small or memory runs out.
  */
 int32_t lad_refine_key_flags(const char *key, char *flags, int32_t cap);
 

@@ -334,17 +334,20 @@ void lad_refine_free(struct lad_refine *r)
 int32_t lad_refine_key_flags(const char *key, char *flags, int32_t cap)
 {
     int32_t n = tokenize(key, (uint32_t)strlen(key), NULL, 0);
-    if (n + 1 > cap)
+    bool *dg = n + 1 <= cap ? malloc((size_t)n + 1) : NULL; /* a key may hold many tokens: not on the stack */
+    if (dg == NULL)
         return -1;
-    struct tok t[n > 0 ? n : 1];
-    bool dg[n + 1];
-    tokenize(key, (uint32_t)strlen(key), t, n);
     for (int32_t p = 0; p < n; p++) {
-        bool v = lad_mask_token_is_variable(t[p].s, t[p].len);
+        while (*key == ' ')
+            key++;
+        struct tok t = {key, (uint32_t)strcspn(key, " ")};
+        bool v = lad_mask_token_is_variable(t.s, t.len);
         flags[p] = v ? 'd' : 'k';
-        dg[p] = v || has_digit(t[p]);
+        dg[p] = v || has_digit(t);
+        key += t.len;
     }
     drop_lists(flags, dg, n);
+    free(dg);
     return n;
 }
 
