@@ -13,6 +13,10 @@ struct lad_ctx;
 /* The id and template of the event that counts lines matching no given template. */
 #define LAD_EVENT_UNMATCHED_ID "UNMATCHED"
 #define LAD_EVENT_UNMATCHED_TEXT "<unmatched>"
+/* The id and template of the last column of a model trained on mined events: lines of new logs whose
+ * event type training never saw (lad_assign.h). */
+#define LAD_EVENT_UNKNOWN_ID "UNKNOWN"
+#define LAD_EVENT_UNKNOWN_TEXT "<unknown event>"
 
 struct lad_events {
     int n;

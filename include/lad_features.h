@@ -23,6 +23,7 @@
 #include "lad_status.h"
 
 struct lad_ctx;
+struct lad_assigner;
 
 enum lad_session_kind {
     LAD_SESSION_BLOCK = 0, /* HDFS block ids */
@@ -41,6 +42,11 @@ struct lad_ingest_summary {
     int64_t oversize_lines;      /* lines longer than --max-line, skipped */
     int64_t blockid_overflow;    /* blk_ matches too long for a 64-bit id */
     int64_t empty_messages;      /* lines with an empty message */
+    /* detect with a mined model's assigner (lad_assign.h): keys training never saw */
+    int64_t similar_lines;       /* lines given a trained event by Drain similarity */
+    int64_t skeleton_lines;      /* lines given a trained event by skeleton */
+    int64_t unknown_lines;       /* lines counted in the UNKNOWN column */
+    int64_t unknown_sessions;    /* sessions with at least one such line */
 };
 
 struct lad_features {
@@ -61,6 +67,8 @@ struct lad_features {
     char *window_spec;    /* the --window spec for LAD_SESSION_WINDOW, else NULL */
     char *event_source;   /* "templates:<file>" or "mined" */
     struct lad_ingest_summary summary;
+    struct lad_assigner *assigner; /* how training assigned events (ingested logs; lad_assign.h), or NULL */
+    int8_t *line_label;   /* --line-labels: n_local LAD_LABEL_* from the lines' <Label> field, or NULL */
 };
 
 /* Local. Rows per rank for n_global rows over size ranks (at least 1). */

@@ -16,13 +16,16 @@
 struct lad_ctx;
 struct lad_keytab;
 struct lad_events;
+struct lad_assigner;
 
 /*
  * Collective. Resolves every key of this rank's table: sets keys->event[id] to an index of the event
  * table, which it fills identically on every rank (ids "M1", "M2", ... in order of first occurrence
- * in the input; templates with <*>). Also fills events->lines with global line counts.
+ * in the input; templates with <*>). Also fills events->lines with global line counts. When a is not
+ * NULL (a LAD_ASSIGN_MINED assigner with no keys yet), it receives every distinct key with its event
+ * and the groups after the split (lad_assign_collect), identically on every rank.
  */
 enum lad_status lad_mine_events(struct lad_ctx *ctx, struct lad_keytab *keys, const struct lad_drain_params *p,
-                                struct lad_events *events);
+                                struct lad_events *events, struct lad_assigner *a);
 
 #endif

@@ -9,6 +9,8 @@
  *   /transform/weight, /transform/mean  double [E]; /transform/df int64 [E]
  *   PCA:    /pca/eigenvalues double [E], /pca/components double [E, k]; attrs k, alpha, variance, threshold
  *   logreg: /logreg/weights double [E]; attrs bias, lambda, threshold, balanced, iterations
+ *   /assigner: how detect gives new lines the events training gave (lad_assign_file.h); models of
+ *   mined events end with the UNKNOWN column (lad_model_unknown.h)
  */
 #ifndef LAD_MODEL_FILE_H
 #define LAD_MODEL_FILE_H
@@ -23,6 +25,7 @@
 #include "lad_transform.h"
 
 struct lad_ctx;
+struct lad_assigner;
 
 #define LAD_MODEL_FORMAT "logad-model"
 
@@ -39,6 +42,7 @@ struct lad_model {
     char *options;                 /* free text: the options it was trained with */
     struct lad_pca_model pca;
     struct lad_logreg_model logreg;
+    struct lad_assigner *assigner; /* how new lines get their events (lad_assign.h), or NULL (older models) */
 };
 
 /* Local. "pca" / "logreg". */

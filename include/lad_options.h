@@ -60,6 +60,7 @@ struct lad_options {
     const char *features_path;       /* --features FILE.h5 (input of features/train/detect) */
     const char *out_path;            /* --out: FILE.h5 (preprocess, features) or DIR (run, detect) */
     const char *labels_path;         /* --labels anomaly_label.csv */
+    bool line_labels;                /* --line-labels: windows labelled by their lines' <Label> field */
     const char *model_name;          /* --model pca|logreg|both */
     enum lad_model_kind model_kind;  /* parsed from model_name */
     const char *model_in;            /* --model-in FILE.h5 (detect) */

@@ -60,6 +60,7 @@ struct lad_parse_local {
     size_t scratch_cap;
     int64_t *sessions;        /* session keys of the current line */
     int sessions_cap;
+    struct lad_counts alerts; /* --line-labels: alert lines per window (lad_window_note_label) */
 };
 
 /* Local. Builds the parser; chooses the key mode from templates (NULL: mined). */

@@ -23,6 +23,7 @@
 #ifndef LAD_REFINE_H
 #define LAD_REFINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lad_status.h"
@@ -60,5 +61,22 @@ void lad_refine_free(struct lad_refine *r);
 enum lad_status lad_refine_merge(struct lad_ctx *ctx, int32_t n, const char *const *templates,
                                  const char *const *flags, int32_t *event, int32_t *n_events,
                                  char ***event_templates);
+
+/* Fewest kept tokens for a skeleton to join groups (fewer: too little evidence of one statement). */
+#define LAD_REFINE_MIN_SKELETON 2
+
+/*
+ * Local. The skeleton of a template with its flags: the kept tokens joined by one space, written
+ * NUL-terminated into b (reset first); *n_kept gets their number. False on allocation failure.
+ */
+struct lad_buf;
+bool lad_refine_skeleton(const char *tpl, const char *flags, struct lad_buf *b, int32_t *n_kept);
+
+/*
+ * Local. The skeleton flags of one key (NUL-terminated, tokens separated by single spaces) taken as a
+ * group of its own, as the split gives a group of one member, into flags (cap bytes, NUL-terminated).
+ * Returns the number of tokens, or -1 when cap is too small or memory runs out.
+ */
+int32_t lad_refine_key_flags(const char *key, char *flags, int32_t cap);
 
 #endif

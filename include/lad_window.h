@@ -42,6 +42,8 @@ struct lad_window {
     int f_time;      /* <Time>, or -1 */
     int f_month;     /* <Month> (name), or -1 */
     int f_day;       /* <Day> (number) when the date is split, or -1 */
+    bool line_labels; /* windows are labelled by their lines (--line-labels, lad_window_use_labels) */
+    int f_label;     /* then the <Label> field: '-' a normal line, anything else an alert */
 };
 
 /*
@@ -59,5 +61,21 @@ bool lad_window_time(const struct lad_window *w, const struct lad_header *hdr, i
 
 /* Local. The window numbers holding time t (at most max); returns how many. */
 int lad_window_keys(const struct lad_window *w, int64_t t, int64_t *keys, int max);
+
+/*
+ * Local. Labels windows by their lines (loglizer's BGL setting): a window is anomalous when any line
+ * in it is an alert, i.e. its <Label> field (the first field of BGL and Thunderbird lines) is not
+ * '-'. A format without a <Label> field is a LAD_ERR_USAGE.
+ */
+enum lad_status lad_window_use_labels(struct lad_ctx *ctx, struct lad_window *w, const struct lad_logformat *fmt);
+
+/*
+ * Local, thread-safe with one table per thread. With line labels, counts an alert line once in
+ * `alerts` (column 0) for each of its n windows `keys`; a line whose header did not match has no
+ * label. Returns true at once when w is NULL or unlabelled; false only on allocation failure.
+ */
+struct lad_counts;
+bool lad_window_note_label(const struct lad_window *w, const struct lad_header *hdr, bool header_ok,
+                           const int64_t *keys, int n, struct lad_counts *alerts);
 
 #endif

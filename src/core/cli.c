@@ -79,6 +79,9 @@ static const struct option_spec option_table[] = {
      "output: FILE.h5 for preprocess/features, DIR for run/detect, FILE.log for synth"},
     {"labels", 0, ARG_STR, OFF(labels_path), C_TRN | C_DET | C_RUN, "CSV",
      "block labels (loghub anomaly_label.csv: BlockId,Label)"},
+    {"line-labels", 0, ARG_FLAG, OFF(line_labels), C_TRN | C_DET | C_RUN, NULL,
+     "label --window sessions from the log itself: a window is anomalous when any of its lines has a <Label> "
+     "field other than '-' (BGL, Thunderbird)"},
     {"model", 'm', ARG_STR, OFF(model_name), C_TRN | C_RUN, "KIND", "pca, logreg or both"},
     {"model-in", 0, ARG_STR, OFF(model_in), C_DET, "FILE.h5", "trained model file"},
     {"model-out", 0, ARG_STR, OFF(model_out), C_TRN, "FILE.h5", "model file to write (default models/<model>.h5)"},
@@ -383,11 +386,11 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
         return lad_fail(ctx, LAD_ERR_USAGE, "%s: give either --log FILE ... or --features FILE.h5", cmd);
     if (c == LAD_CMD_TRAIN && o->model_kind == LAD_MODEL_NONE)
         return lad_fail(ctx, LAD_ERR_USAGE, "train: --model pca|logreg|both is required");
-    if (c == LAD_CMD_TRAIN && (o->model_kind & LAD_MODEL_LOGREG) && o->labels_path == NULL)
-        return lad_fail(ctx, LAD_ERR_USAGE, "train: --model logreg needs --labels CSV");
-    if (c == LAD_CMD_RUN && o->model_kind != LAD_MODEL_NONE && (o->model_kind & LAD_MODEL_LOGREG) &&
-        o->labels_path == NULL)
-        return lad_fail(ctx, LAD_ERR_USAGE, "run: --model %s needs --labels CSV", o->model_name);
+    bool labelled = o->labels_path != NULL || o->line_labels;
+    if (c == LAD_CMD_TRAIN && (o->model_kind & LAD_MODEL_LOGREG) && !labelled)
+        return lad_fail(ctx, LAD_ERR_USAGE, "train: --model logreg needs --labels CSV (or --line-labels)");
+    if (c == LAD_CMD_RUN && o->model_kind != LAD_MODEL_NONE && (o->model_kind & LAD_MODEL_LOGREG) && !labelled)
+        return lad_fail(ctx, LAD_ERR_USAGE, "run: --model %s needs --labels CSV (or --line-labels)", o->model_name);
     if (c == LAD_CMD_TRAIN && o->model_kind == LAD_MODEL_BOTH && o->model_out != NULL)
         return lad_fail(ctx, LAD_ERR_USAGE, "train: --model-out names one file; with --model both, models go to "
                                             "DIR/pca.h5 and DIR/logreg.h5 of --models-dir DIR (default models)");
@@ -410,7 +413,13 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
     if (c == LAD_CMD_PARSE_EVAL && (o->truth_path == NULL || o->parsed_path == NULL))
         return lad_fail(ctx, LAD_ERR_USAGE, "parse-eval: --truth and --parsed are required");
     if (o->labels_path != NULL && o->window != NULL)
-        return lad_fail(ctx, LAD_ERR_USAGE, "--labels name HDFS blocks; they cannot be used with --window sessions");
+        return lad_fail(ctx, LAD_ERR_USAGE, "--labels name HDFS blocks; they cannot be used with --window sessions: "
+                                            "use --line-labels (labels from the log's <Label> field)");
+    if (o->labels_path != NULL && o->line_labels)
+        return lad_fail(ctx, LAD_ERR_USAGE, "give either --labels or --line-labels, not both");
+    if (o->line_labels && o->features_path != NULL)
+        return lad_fail(ctx, LAD_ERR_USAGE, "--line-labels reads the labels from the log lines: give --log, not "
+                                            "--features");
     if (o->templates_path != NULL && o->masks.n > 0)
         return lad_fail(ctx, LAD_ERR_USAGE, "--mask applies to template mining; it cannot be used with --templates");
     if (o->chunk_bytes < 4096 || o->chunk_bytes > ((size_t)1 << 31))

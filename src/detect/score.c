@@ -23,9 +23,15 @@ enum lad_status lad_score_map_columns(struct lad_ctx *ctx, const struct lad_even
         free(used);
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory mapping events");
     }
-    /* Template text is the identity of an event: ids differ between runs, templates do not. */
+    /* When the features' events are the model's own, position by position (detect with the model's
+     * event assigner; run, whose models add the UNKNOWN column after them), column j is event j, even
+     * where two mined events share a template. Otherwise template text is the identity of an event:
+     * ids differ between runs, templates do not. */
+    bool own = features->n <= model->n;
+    for (int j = 0; own && j < features->n; j++)
+        own = strcmp(model->ids[j], features->ids[j]) == 0 && strcmp(model->templates[j], features->templates[j]) == 0;
     for (int j = 0; j < model->n; j++) {
-        int c = lad_events_find_template(features, model->templates[j]);
+        int c = own ? (j < features->n ? j : -1) : lad_events_find_template(features, model->templates[j]);
         map->model_to_feature[j] = c;
         if (c < 0)
             map->missing_events++;

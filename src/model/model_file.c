@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_assign.h"
+#include "lad_assign_file.h"
 #include "lad_ctx.h"
 #include "lad_escape.h"
 #include "lad_h5.h"
@@ -58,6 +60,7 @@ void lad_model_free(struct lad_model *m)
     lad_transform_free(&m->transform);
     lad_pca_free(&m->pca);
     lad_logreg_free(&m->logreg);
+    lad_assign_free(&m->assigner);
 }
 
 /* Local. The model must be self-consistent before it is written: every rank checks the same fields. */
@@ -97,6 +100,8 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
     if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "options", m->options ? m->options : "");
     if (st == LAD_OK)
         st = lad_h5_write_events(ctx, h, &m->events);
+    if (st == LAD_OK && m->assigner)
+        st = lad_assign_write(ctx, h, m->assigner);
     if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, e, 0, m->transform.weight);
     if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/mean", H5T_NATIVE_DOUBLE, e, 0, m->transform.mean);
     if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/df", H5T_NATIVE_INT64, e, 0, m->transform.df);
@@ -221,6 +226,8 @@ static enum lad_status read_arrays(struct lad_ctx *ctx, struct lad_h5 *h, struct
     enum lad_status st = lad_h5_read_events(ctx, h, &m->events);
     if (st == LAD_OK && m->events.n < 1)
         st = lad_status_agree(ctx, lad_fail(ctx, LAD_ERR_MODEL, "%s: the model has no events", h->path));
+    if (st == LAD_OK && lad_assign_in_file(h)) /* untrusted: every count and length is checked */
+        st = lad_assign_read(ctx, h, &m->events, true, &m->assigner);
     /* The event table fixes E; every other array is checked against it before it is read. */
     const int64_t e = m->events.n;
     if (st == LAD_OK) st = check_dims(ctx, h, "/transform/weight", e, 0);

@@ -16,6 +16,8 @@
  *             back to the owners and broadcasts the event table
  *   reply     owners answer every record they received with its event number (an exchange of
  *             int32, in the order of the records), and each rank fills keys->event
+ *   keep      with an assigner (lad_assign.h), rank 0 keeps the groups and the owners' keys are
+ *             collected, so a model can give new lines exactly these events
  *
  * Nothing here depends on which rank or thread saw a key first, only on the global byte offset of
  * its first line, so the result is the same for every rank and thread count.
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_assign.h"
 #include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
@@ -335,8 +338,10 @@ static enum lad_status merge_groups(struct lad_ctx *ctx, struct gathered *g, int
     return st;
 }
 
-/* Rank 0 numbers the clusters of all owners by first occurrence and builds the event table. */
-static enum lad_status number_clusters(struct lad_ctx *ctx, struct mine *m, struct lad_events *events)
+/* Rank 0 numbers the clusters of all owners by first occurrence and builds the event table; with an
+ * assigner, rank 0 also records every group (template, flags, event) in log order. */
+static enum lad_status number_clusters(struct lad_ctx *ctx, struct mine *m, struct lad_events *events,
+                                       struct lad_assigner *a)
 {
     int size = ctx->size;
     struct lad_buf packed = {0};
@@ -397,8 +402,11 @@ static enum lad_status number_clusters(struct lad_ctx *ctx, struct mine *m, stru
             }
         qsort(g, total_cl, sizeof *g, by_first);
         st = merge_groups(ctx, g, (int32_t)total_cl, events);
-        for (i = 0; st == LAD_OK && i < total_cl; i++)
+        for (i = 0; st == LAD_OK && i < total_cl; i++) {
             global_all[cl_displ[g[i].rank] + g[i].local] = g[i].event;
+            if (a != NULL)
+                st = lad_assign_add_group(ctx, a, g[i].text, g[i].text + strlen(g[i].text) + 1, g[i].event);
+        }
     }
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK)
@@ -438,8 +446,23 @@ static enum lad_status reply_events(struct lad_ctx *ctx, struct mine *m, struct 
     return lad_status_agree(ctx, st);
 }
 
+/* The owned keys' events, for the assigner (every distinct key is owned by exactly one rank). */
+static enum lad_status collect_keys(struct lad_ctx *ctx, struct mine *m, const struct lad_events *events,
+                                    struct lad_assigner *a)
+{
+    int32_t *owned_event = lad_malloc_array((size_t)(m->owned.n > 0 ? m->owned.n : 1), sizeof *owned_event);
+    enum lad_status st = owned_event ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting mined keys");
+    for (int32_t k = 0; st == LAD_OK && k < m->owned.n; k++)
+        owned_event[k] = m->cl_global[m->key_cluster[k]];
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK)
+        st = lad_assign_collect(ctx, a, &m->owned, owned_event, events);
+    free(owned_event);
+    return st;
+}
+
 enum lad_status lad_mine_events(struct lad_ctx *ctx, struct lad_keytab *keys, const struct lad_drain_params *p,
-                                struct lad_events *events)
+                                struct lad_events *events, struct lad_assigner *a)
 {
     struct mine m;
     memset(&m, 0, sizeof m);
@@ -447,9 +470,11 @@ enum lad_status lad_mine_events(struct lad_ctx *ctx, struct lad_keytab *keys, co
     if (st == LAD_OK)
         st = lad_status_agree(ctx, run_drain(ctx, p, &m));
     if (st == LAD_OK)
-        st = number_clusters(ctx, &m, events);
+        st = number_clusters(ctx, &m, events, a);
     if (st == LAD_OK)
         st = reply_events(ctx, &m, keys);
+    if (st == LAD_OK && a != NULL)
+        st = collect_keys(ctx, &m, events, a);
     if (st == LAD_OK) {
         /* how much Drain had to do, for the log: distinct keys over all owners */
         long long owned = m.owned.n, distinct = 0;

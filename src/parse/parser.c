@@ -42,6 +42,8 @@ enum lad_status lad_parse_local_init(struct lad_ctx *ctx, const struct lad_parse
     bool ok = loc->sessions && lad_keytab_init(&loc->keys) && lad_counts_init(&loc->counts, 1 << 14);
     if (ok && p->mode == LAD_KEY_MINED)
         ok = (loc->mask_work = lad_mask_work_create(p->masker)) != NULL;
+    if (ok && p->window && p->window->line_labels)
+        ok = lad_counts_init(&loc->alerts, 64);
     if (!ok) {
         lad_parse_local_free(loc);
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for parser state");
@@ -55,6 +57,7 @@ void lad_parse_local_free(struct lad_parse_local *loc)
         return;
     lad_keytab_free(&loc->keys);
     lad_counts_free(&loc->counts);
+    lad_counts_free(&loc->alerts);
     lad_mask_work_free(&loc->mask_work);
     lad_free(&loc->scratch);
     loc->scratch_cap = 0;
@@ -183,6 +186,8 @@ enum lad_status lad_parse_lines(const struct lad_parser *p, struct lad_parse_loc
         for (int i = 0; i < n; i++)
             if (!lad_counts_add(&loc->counts, loc->sessions[i], key, 1))
                 return LAD_ERR_NOMEM;
+        if (!lad_window_note_label(p->window, &hdr, info.header_ok, loc->sessions, n, &loc->alerts))
+            return LAD_ERR_NOMEM;
         loc->stats.lines++;
         loc->stats.bytes += (int64_t)(nl ? line_len + 1 : line_len);
         count++;

@@ -26,7 +26,6 @@
 #include "lad_mem.h"
 
 #define WILD "<*>"
-#define MIN_SKELETON 2
 
 struct tok {
     const char *s;
@@ -105,6 +104,15 @@ struct cluster_work {
     int32_t n_tok, n_sel;
 };
 
+/* A run of two or more positions of numbered names and variables (dg) is a list: not skeleton. */
+static void drop_lists(char *flags, const bool *dg, int32_t nt)
+{
+    for (int32_t p = 0; p < nt; p++)
+        if (dg[p] && ((p > 0 && dg[p - 1]) || (p + 1 < nt && dg[p + 1])))
+            flags[p] = 'd';
+    flags[nt] = '\0';
+}
+
 /* Appends a group with the given members (indices into the cluster's rows); false on allocation failure. */
 static bool add_group(struct lad_refine *r, size_t *cap, const struct cluster_work *w, const int32_t *rows,
                       int32_t n_rows)
@@ -150,11 +158,7 @@ static bool add_group(struct lad_refine *r, size_t *cap, const struct cluster_wo
         dg[p] = digit;
     }
     *o = '\0';
-    /* a run of two or more positions of numbered names and variables is a list: not skeleton */
-    for (int32_t p = 0; p < nt; p++)
-        if (dg[p] && ((p > 0 && dg[p - 1]) || (p + 1 < nt && dg[p + 1])))
-            flags[p] = 'd';
-    flags[nt] = '\0';
+    drop_lists(flags, dg, nt);
     free(dg);
     r->templates[r->n_groups] = tpl;
     r->flags[r->n_groups] = flags;
@@ -326,10 +330,30 @@ void lad_refine_free(struct lad_refine *r)
     r->n_groups = 0;
 }
 
+/* One key as a group of its own: what add_group gives a single member (every token agrees). */
+int32_t lad_refine_key_flags(const char *key, char *flags, int32_t cap)
+{
+    int32_t n = tokenize(key, (uint32_t)strlen(key), NULL, 0);
+    bool *dg = n + 1 <= cap ? malloc((size_t)n + 1) : NULL; /* a key may hold many tokens: not on the stack */
+    if (dg == NULL)
+        return -1;
+    for (int32_t p = 0; p < n; p++) {
+        while (*key == ' ')
+            key++;
+        struct tok t = {key, (uint32_t)strcspn(key, " ")};
+        bool v = lad_mask_token_is_variable(t.s, t.len);
+        flags[p] = v ? 'd' : 'k';
+        dg[p] = v || has_digit(t);
+        key += t.len;
+    }
+    drop_lists(flags, dg, n);
+    free(dg);
+    return n;
+}
+
 /* ---- merge ---- */
 
-/* The skeleton of a template: its kept tokens joined by one space, into b (reset first). */
-static bool skeleton(const char *tpl, const char *flags, struct lad_buf *b, int32_t *n_kept)
+bool lad_refine_skeleton(const char *tpl, const char *flags, struct lad_buf *b, int32_t *n_kept)
 {
     b->len = 0;
     *n_kept = 0;
@@ -434,14 +458,14 @@ enum lad_status lad_refine_merge(struct lad_ctx *ctx, int32_t n, const char *con
     for (int32_t i = 0; i < n && st == LAD_OK; i++) {
         int32_t kept;
         next[i] = -1;
-        if (!skeleton(templates[i], flags[i], &sk, &kept)) {
+        if (!lad_refine_skeleton(templates[i], flags[i], &sk, &kept)) {
             st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging mined groups");
             break;
         }
         int32_t e = -1;
         uint64_t h = lad_hash_bytes(sk.data, sk.len, 0);
         size_t at = h & (n_slots - 1);
-        if (kept >= MIN_SKELETON) {
+        if (kept >= LAD_REFINE_MIN_SKELETON) {
             while (slots[at].skeleton && (slots[at].hash != h || strcmp(slots[at].skeleton, sk.data) != 0))
                 at = (at + 1) & (n_slots - 1);
             e = slots[at].skeleton ? slots[at].event : -1;
@@ -450,7 +474,7 @@ enum lad_status lad_refine_merge(struct lad_ctx *ctx, int32_t n, const char *con
             e = (*n_events)++;
             first[e] = last[e] = i;
             n_kept[e] = kept;
-            if (kept >= MIN_SKELETON && (slots[at] = (struct slot){h, lad_strdup(sk.data), e}).skeleton == NULL)
+            if (kept >= LAD_REFINE_MIN_SKELETON && (slots[at] = (struct slot){h, lad_strdup(sk.data), e}).skeleton == NULL)
                 st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging mined groups");
         } else {
             next[last[e]] = i;

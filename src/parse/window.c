@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lad_counts.h"
 #include "lad_ctx.h"
 #include "lad_logformat.h"
 
@@ -277,4 +278,29 @@ int lad_window_keys(const struct lad_window *w, int64_t t, int64_t *keys, int ma
     for (int64_t k = lo; k <= hi && n < max; k++)
         keys[n++] = k;
     return n;
+}
+
+enum lad_status lad_window_use_labels(struct lad_ctx *ctx, struct lad_window *w, const struct lad_logformat *fmt)
+{
+    w->f_label = lad_logformat_field_index(fmt, "Label");
+    w->line_labels = w->f_label >= 0;
+    if (!w->line_labels)
+        return lad_fail(ctx, LAD_ERR_USAGE, "--line-labels reads each line's <Label> field, and the log format has "
+                                            "none (BGL and Thunderbird have one: '-' normal, anything else an alert)");
+    return LAD_OK;
+}
+
+bool lad_window_note_label(const struct lad_window *w, const struct lad_header *hdr, bool header_ok,
+                           const int64_t *keys, int n, struct lad_counts *alerts)
+{
+    if (w == NULL || !w->line_labels || !header_ok || w->f_label >= hdr->n_fields)
+        return true;
+    const char *label = hdr->start[w->f_label];
+    if (label == NULL || (hdr->len[w->f_label] == 1 && label[0] == '-'))
+        return true;
+    /* A sliding window holds a line as much as a fixed one: the alert counts in every window it is in. */
+    for (int i = 0; i < n; i++)
+        if (!lad_counts_add(alerts, keys[i], 0, 1))
+            return false;
+    return true;
 }

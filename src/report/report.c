@@ -81,7 +81,7 @@ static void write_input(FILE *out, const struct lad_report_input *in)
     row_i64(out, "event types", in->f->n_events);
     if (in->label_stats) {
         fputs("<tr><th>labels</th><td><code>", out);
-        lad__html_text(out, in->o->labels_path);
+        lad__html_text(out, in->o->labels_path ? in->o->labels_path : "--line-labels: each line's <Label> field");
         fprintf(out, "</code>: %lld anomalous and %lld normal blocks matched, %lld blocks without a label, %lld "
                      "labels of unseen blocks</td></tr>\n",
                 (long long)in->label_stats->anomalies, (long long)in->label_stats->normals,

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_assign.h"
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_features.h"
+#include "lad_ingest.h"
 #include "lad_labels.h"
 #include "lad_mem.h"
 #include "lad_model_file.h"
@@ -52,12 +54,17 @@ enum lad_status lad_stage_detect(struct lad_ctx *ctx, const struct lad_options *
         return st;
     char source[PATH_MAX + 16];
     snprintf(source, sizeof source, "model:%s", o->model_in);
-    if (o->features_path == NULL)
+    /* A mined model assigns events itself (lad_assign.h); others match their template text. */
+    bool mined = m.assigner && m.assigner->kind == LAD_ASSIGN_MINED;
+    if (o->features_path == NULL && !mined)
         st = model_templates(ctx, &m, &set);
     if (st == LAD_OK)
-        st = lad__load_features(ctx, o, o->features_path ? NULL : &set, source, &f);
+        st = lad__load_features(ctx, o, o->features_path || mined ? NULL : &set, o->features_path ? NULL : m.assigner,
+                                source, &f);
     if (st == LAD_OK && o->labels_path)
         st = lad__load_labels(ctx, o->labels_path, &f, &label, &label_stats);
+    else if (st == LAD_OK && o->line_labels)
+        st = lad_ingest_line_labels(ctx, &f, &label, &label_stats);
     if (st == LAD_OK)
         st = lad__detect(ctx, o, &m, 1, &f, label, &label_stats, lad_outset_path(o, "--out"));
     free(label);

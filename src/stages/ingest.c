@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_assign.h"
 #include "lad_comm.h"
 #include "lad_ctx.h"
 #include "lad_escape.h"
@@ -29,7 +30,6 @@
 #include "lad_order.h"
 #include "lad_parser.h"
 #include "lad_partition.h"
-#include "lad_preset.h"
 #include "lad_resolve.h"
 #include "lad_shuffle.h"
 #include "lad_summary.h"
@@ -40,7 +40,9 @@
 /* Everything ingest builds and must free, in one place. */
 struct ingest {
     struct lad_inputs inputs;
-    const struct lad_preset *preset;
+    const struct lad_assigner *settings; /* format, masks, Drain, window: the model's or own_assigner */
+    const struct lad_assigner *model;    /* detect with a model that has an assigner, else NULL */
+    struct lad_assigner *own_assigner;   /* from the options: what training ingest hands to the models */
     struct lad_logformat *format;
     struct lad_template_set own_templates;
     const struct lad_template_set *templates;
@@ -65,46 +67,52 @@ static void ingest_free(struct ingest *g)
         lad_parse_local_free(&g->locals[t]);
     lad_free(&g->locals);
     lad_masker_free(&g->masker);
+    lad_assign_free(&g->own_assigner);
     lad_template_set_free(&g->own_templates);
     lad_logformat_free(&g->format);
     lad_inputs_free(&g->inputs);
 }
 
-/* Format, events source and session keys, from the options and the preset. */
+/*
+ * Format, events source and session keys: from the model's assigner when detect has one (the options
+ * may only repeat its settings), else from the options and the preset, kept in an assigner of our own
+ * that the models trained on these features will carry.
+ */
 static enum lad_status configure(struct lad_ctx *ctx, const struct lad_options *o,
-                                 const struct lad_template_set *templates, struct ingest *g)
+                                 const struct lad_template_set *templates, const struct lad_assigner *model,
+                                 struct ingest *g)
 {
     enum lad_status st = LAD_OK;
-    const char *preset_name = o->preset ? o->preset : "hdfs";
-    g->preset = lad_preset_find(preset_name);
-    if (g->preset == NULL)
-        st = lad_fail(ctx, LAD_ERR_USAGE, "unknown preset '%s' (known: hdfs, hadoop, spark, zookeeper, bgl, hpc, "
-                                          "thunderbird, windows, linux, android, healthapp, apache, proxifier, "
-                                          "openssh, openstack, mac)", preset_name);
+    g->model = model;
+    if (model != NULL)
+        st = lad_assign_check_options(ctx, model, o);
+    else
+        st = lad_assign_create(ctx, o, templates || o->templates_path ? LAD_ASSIGN_TEMPLATES : LAD_ASSIGN_MINED,
+                               &g->own_assigner);
+    g->settings = model ? model : g->own_assigner;
     if (st == LAD_OK)
-        st = lad_logformat_compile(ctx, o->log_format ? o->log_format : g->preset->log_format, &g->format);
-    if (st == LAD_OK && o->window) {
-        st = lad_window_parse(ctx, o->window, g->format, &g->window);
+        st = lad_logformat_compile(ctx, g->settings->log_format, &g->format);
+    if (st == LAD_OK && g->settings->window) {
+        st = lad_window_parse(ctx, g->settings->window, g->format, &g->window);
         g->use_window = st == LAD_OK;
     }
+    if (st == LAD_OK && o->line_labels)
+        st = g->use_window ? lad_window_use_labels(ctx, &g->window, g->format)
+                           : lad_fail(ctx, LAD_ERR_USAGE, "--line-labels labels time windows: give --window (blocks "
+                                                          "take --labels)");
     st = lad_status_agree(ctx, st);
     if (st != LAD_OK)
         return st;
 
     if (templates != NULL)
         g->templates = templates;
-    else if (o->templates_path != NULL) {
+    else if (model == NULL && o->templates_path != NULL) {
         st = lad_template_set_load(ctx, o->templates_path, &g->own_templates);
         g->templates = &g->own_templates;
     } else {
-        const char *patterns[64];
-        int n = 0;
-        for (const char *const *m = g->preset->masks; m && *m && n < 32; m++)
-            patterns[n++] = *m;
-        for (int i = 0; i < o->masks.n && n < 64; i++)
-            patterns[n++] = o->masks.items[i];
-        unsigned builtin = o->no_builtin_masks ? 0 : g->preset->builtin_masks;
-        st = lad_status_agree(ctx, lad_masker_create(ctx, builtin, patterns, n, &g->masker));
+        const struct lad_assigner *a = g->settings;
+        st = lad_status_agree(ctx, lad_masker_create(ctx, a->builtin_masks, (const char *const *)a->masks, a->n_masks,
+                                                     &g->masker));
     }
     if (st != LAD_OK)
         return st;
@@ -253,7 +261,7 @@ static enum lad_status check_format_fit(struct lad_ctx *ctx, const struct lad_op
     MPI_Allreduce(&holder, &root, 1, MPI_INT, MPI_MIN, ctx->comm);
     if (root < ctx->size)
         MPI_Bcast(g->first_malformed_text, sizeof g->first_malformed_text, MPI_CHAR, root, ctx->comm);
-    const char *fmt = o->log_format ? o->log_format : g->preset->log_format;
+    const char *fmt = g->settings->log_format;
     return lad_fail(ctx, LAD_ERR_INPUT, "log format '%s' does not fit the input: line %lld: %s (%lld of %lld lines do "
                                         "not fit; check --preset or --log-format)", fmt, (long long)first,
                     g->first_malformed_text, (long long)global[1], (long long)global[0]);
@@ -283,9 +291,12 @@ static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, st
     struct lad_rowset rows = {0};
     struct lad_counts *tables = NULL;
     int32_t **maps = NULL;
+    const bool labelled = g->use_window && g->window.line_labels;
+    const int n_tables = labelled ? 2 * g->n_locals : g->n_locals;
+    int32_t alert_column[1] = {-1};
     lad_timer_start(ctx, LAD_PHASE_SHUFFLE);
     enum lad_status st = event_maps(ctx, g, &maps);
-    if (st == LAD_OK && (tables = lad_malloc_array((size_t)g->n_locals, sizeof *tables)) == NULL)
+    if (st == LAD_OK && (tables = lad_calloc_array((size_t)n_tables, sizeof *tables)) == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
     if (st == LAD_OK)
         for (int t = 0; t < g->n_locals; t++) { /* moved: the parser states keep no pointer into them */
@@ -293,11 +304,21 @@ static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, st
             memset(&g->locals[t].counts, 0, sizeof g->locals[t].counts);
         }
     st = lad_status_agree(ctx, st);
+    /* Alert lines ride along as one more column (line_labels.c): one more table per thread. */
+    if (st == LAD_OK && labelled)
+        st = lad__alert_tables(ctx, g->locals, g->n_locals, f, tables + g->n_locals, alert_column);
+    const int32_t **all_maps = NULL;
+    if (st == LAD_OK && (all_maps = lad_malloc_array((size_t)n_tables, sizeof *all_maps)) == NULL)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
+    for (int t = 0; st == LAD_OK && t < n_tables; t++)
+        all_maps[t] = t < g->n_locals ? maps[t] : alert_column;
+    st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
-        st = lad_shuffle_rows(ctx, tables, (const int32_t *const *)maps, g->n_locals, f->events.n, &rows);
-    for (int t = 0; tables && t < g->n_locals; t++)
+        st = lad_shuffle_rows(ctx, tables, (const int32_t *const *)all_maps, n_tables, f->events.n, &rows);
+    for (int t = 0; tables && t < n_tables; t++)
         lad_counts_free(&tables[t]);
     free(tables);
+    free(all_maps);
     for (int t = 0; maps && t < g->n_locals; t++)
         free(maps[t]);
     free(maps);
@@ -308,12 +329,48 @@ static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, st
         lad_timer_stop(ctx, LAD_PHASE_ORDER);
     }
     lad_rowset_free(&rows);
+    if (st == LAD_OK && labelled)
+        st = lad__take_alert_column(ctx, f);
+    return st;
+}
+
+/* Collective. Sessions with a line of the UNKNOWN column (the last), over all ranks. */
+static int64_t unknown_sessions(struct lad_ctx *ctx, const struct lad_features *f)
+{
+    int64_t local = 0, global = 0;
+    for (int64_t r = 0; r < f->n_local; r++) {
+        struct lad_row row = lad_features_row(f, r);
+        local += row.n > 0 && row.cols[row.n - 1] == f->n_events - 1; /* columns ascend */
+    }
+    MPI_Allreduce(&local, &global, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
+    return global;
+}
+
+/* Collective. Every key's event: the model's assigner, the given templates, or mining. */
+static enum lad_status resolve_events(struct lad_ctx *ctx, struct ingest *g, struct lad_features *f)
+{
+    struct lad_keytab *keys = &g->locals[0].keys;
+    enum lad_status st;
+    lad_timer_start(ctx, LAD_PHASE_EVENTS);
+    if (g->model && g->model->kind == LAD_ASSIGN_MINED) {
+        struct lad_assign_stats as;
+        st = lad_assign_resolve(ctx, g->model, keys, &f->events, &as);
+        f->summary.similar_lines = as.lines[LAD_ASSIGN_SIMILAR];
+        f->summary.skeleton_lines = as.lines[LAD_ASSIGN_SKELETON];
+        f->summary.unknown_lines = as.lines[LAD_ASSIGN_UNKNOWN];
+    } else if (g->templates) {
+        st = lad_resolve_template_events(ctx, &g->parser, keys, &f->events);
+    } else {
+        struct lad_assigner *a = g->own_assigner;
+        st = lad_mine_events(ctx, keys, &a->drain, &f->events, a);
+    }
+    lad_timer_stop(ctx, LAD_PHASE_EVENTS);
     return st;
 }
 
 enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o,
-                                const struct lad_template_set *templates, const char *source,
-                                struct lad_features *f)
+                                const struct lad_template_set *templates, const struct lad_assigner *model,
+                                const char *source, struct lad_features *f)
 {
     memset(f, 0, sizeof *f);
     struct ingest g;
@@ -322,12 +379,14 @@ enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o
     const char *other_inputs[] = {o->labels_path, o->templates_path, o->features_path, o->model_in};
     enum lad_status st = lad_inputs_resolve_logs(ctx, o->logs.items, o->logs.n, other_inputs, 4, &g.inputs);
     if (st == LAD_OK)
-        st = configure(ctx, o, templates, &g);
+        st = configure(ctx, o, templates, model, &g);
     lad_timer_stop(ctx, LAD_PHASE_INPUTS);
     if (st == LAD_OK)
         lad_log(ctx, LAD_LOG_INFO, "ingest: %d file(s), %.1f MB, %d rank(s) x %d thread(s), events %s", g.inputs.n_files,
                 (double)g.inputs.total_bytes / 1e6, ctx->size, g.n_locals,
-                g.templates ? "from templates" : "mined (Drain)");
+                g.model && g.model->kind == LAD_ASSIGN_MINED ? "assigned as the model's training did"
+                : g.templates                                 ? "from templates"
+                                                              : "mined (Drain)");
 
     struct lad_linereader_stats reader_stats = {0};
     if (st == LAD_OK)
@@ -342,25 +401,13 @@ enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o
     if (st == LAD_OK)
         st = lad_status_agree(ctx, check_format_fit(ctx, o, &g, &g.locals[0].stats));
 
-    if (st == LAD_OK) {
-        lad_timer_start(ctx, LAD_PHASE_EVENTS);
-        if (g.templates)
-            st = lad_resolve_template_events(ctx, &g.parser, &g.locals[0].keys, &f->events);
-        else {
-            struct lad_drain_params dp = {
-                .depth = o->drain_depth ? o->drain_depth : g.preset->depth,
-                .similarity = o->drain_similarity > 0 ? o->drain_similarity : g.preset->similarity,
-                .max_children = o->drain_max_children,
-            };
-            st = lad_mine_events(ctx, &g.locals[0].keys, &dp, &f->events);
-        }
-        lad_timer_stop(ctx, LAD_PHASE_EVENTS);
-    }
+    if (st == LAD_OK)
+        st = resolve_events(ctx, &g, f);
     if (st == LAD_OK) {
         f->session_kind = g.use_window ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
-        f->window_spec = g.use_window ? lad_strdup(o->window) : NULL;
+        f->window_spec = g.use_window ? lad_strdup(g.settings->window) : NULL;
         char buf[4200];
-        snprintf(buf, sizeof buf, "%s", g.templates ? (source ? source : "") : "mined");
+        snprintf(buf, sizeof buf, "%s", g.templates || g.model ? (source ? source : "") : "mined");
         if (g.templates && source == NULL)
             snprintf(buf, sizeof buf, "templates:%s", o->templates_path);
         f->event_source = lad_strdup(buf);
@@ -376,6 +423,10 @@ enum lad_status lad_ingest_logs(struct lad_ctx *ctx, const struct lad_options *o
         st = lad__write_templates(ctx, &f->events, o->templates_out);
     if (st == LAD_OK)
         st = count_and_order(ctx, &g, f);
+    if (st == LAD_OK && g.model && g.model->kind == LAD_ASSIGN_MINED)
+        f->summary.unknown_sessions = unknown_sessions(ctx, f);
+    if (st == LAD_OK && g.model == NULL && templates == NULL) /* training: the models keep how */
+        f->assigner = lad_assign_ref(g.own_assigner);
     ingest_free(&g);
     if (st != LAD_OK)
         lad_features_free(f);
@@ -398,6 +449,20 @@ void lad_ingest_report(struct lad_ctx *ctx, const struct lad_features *f)
     if (s->unmatched_lines)
         lad_log(ctx, LAD_LOG_WARN, "%lld lines matched no template (counted as event %s)", (long long)s->unmatched_lines,
                 LAD_EVENT_UNMATCHED_ID);
+    if (s->similar_lines || s->skeleton_lines)
+        lad_log(ctx, LAD_LOG_INFO, "%lld lines with keys training never saw joined trained events (%lld by Drain "
+                                   "similarity, %lld by skeleton)", (long long)(s->similar_lines + s->skeleton_lines),
+                (long long)s->similar_lines, (long long)s->skeleton_lines);
+    if (s->unknown_lines)
+        lad_log(ctx, LAD_LOG_WARN, "%lld lines in %lld %s are of event types the model never saw: counted in its %s "
+                                   "column", (long long)s->unknown_lines, (long long)s->unknown_sessions,
+                f->session_kind == LAD_SESSION_BLOCK ? "blocks" : "windows", LAD_EVENT_UNKNOWN_ID);
+    if (f->events.n > 0 && strcmp(f->events.ids[f->events.n - 1], LAD_EVENT_UNKNOWN_ID) == 0) { /* a mined model's */
+        lad_summary_add_i64(ctx, "similar_lines", s->similar_lines);
+        lad_summary_add_i64(ctx, "skeleton_lines", s->skeleton_lines);
+        lad_summary_add_i64(ctx, "unknown_lines", s->unknown_lines);
+        lad_summary_add_i64(ctx, "unknown_sessions", s->unknown_sessions);
+    }
     if (s->malformed_lines)
         lad_log(ctx, LAD_LOG_WARN, "%lld lines do not fit the log format (first: line %lld); their whole text was used "
                                    "as the message", (long long)s->malformed_lines, (long long)s->first_malformed_line);

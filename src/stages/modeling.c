@@ -15,6 +15,7 @@
 #include "lad_mem.h"
 #include "lad_metrics.h"
 #include "lad_model_file.h"
+#include "lad_model_unknown.h"
 #include "lad_options.h"
 #include "lad_outset.h"
 #include "lad_report.h"
@@ -42,8 +43,8 @@ enum lad_status lad__check_model_options(struct lad_ctx *ctx, const struct lad_o
 }
 
 enum lad_status lad__load_features(struct lad_ctx *ctx, const struct lad_options *o,
-                                   const struct lad_template_set *templates, const char *source,
-                                   struct lad_features *f)
+                                   const struct lad_template_set *templates, const struct lad_assigner *assigner,
+                                   const char *source, struct lad_features *f)
 {
     enum lad_status st;
     if (o->features_path) {
@@ -55,7 +56,7 @@ enum lad_status lad__load_features(struct lad_ctx *ctx, const struct lad_options
                     o->features_path);
         return st;
     }
-    st = lad_ingest_logs(ctx, o, templates, source, f);
+    st = lad_ingest_logs(ctx, o, templates, assigner, source, f);
     if (st == LAD_OK)
         lad_ingest_report(ctx, f);
     if (st == LAD_OK && f->n_global == 0)
@@ -176,6 +177,8 @@ enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *
         m->n_train = m->transform.n_train;
         m->fingerprint = lad_model_fingerprint(ctx, f, use);
     }
+    if (st == LAD_OK && f->assigner) /* how to assign events to new logs; mined: the UNKNOWN column */
+        st = lad_model_attach_assigner(ctx, f->assigner, m);
     free(use);
     if (st != LAD_OK)
         lad_model_free(m);
@@ -267,7 +270,8 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
             st = path_in(ctx, out_dir, LAD_OUT_METRICS, path, sizeof path);
         }
         if (st == LAD_OK)
-            st = lad_metrics_write_json(ctx, metrics, n_models, label_stats, o->labels_path, path);
+            st = lad_metrics_write_json(ctx, metrics, n_models, label_stats,
+                                        o->labels_path ? o->labels_path : "line labels: <Label>", path);
     }
     if (st == LAD_OK && !o->no_report) {
         const struct lad_report_input report = {o, f, models, v, n_models, label, label ? metrics : NULL,

@@ -11,7 +11,7 @@
 enum lad_status lad_stage_preprocess(struct lad_ctx *ctx, const struct lad_options *o)
 {
     struct lad_features f;
-    enum lad_status st = lad_ingest_logs(ctx, o, NULL, NULL, &f);
+    enum lad_status st = lad_ingest_logs(ctx, o, NULL, NULL, NULL, &f);
     if (st != LAD_OK)
         return st;
     lad_ingest_report(ctx, &f);

@@ -4,6 +4,7 @@
 
 #include "lad_ctx.h"
 #include "lad_features.h"
+#include "lad_ingest.h"
 #include "lad_labels.h"
 #include "lad_log.h"
 #include "lad_model_file.h"
@@ -21,7 +22,7 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
     int8_t *label = NULL;
     /* Without --model: both detectors when labels allow the supervised one, else PCA. */
     enum lad_model_kind kinds = o->model_kind != LAD_MODEL_NONE ? o->model_kind
-                                : o->labels_path                ? LAD_MODEL_BOTH
+                                : o->labels_path || o->line_labels ? LAD_MODEL_BOTH
                                                                 : LAD_MODEL_PCA;
     enum lad_status st = lad__check_model_options(ctx, o);
     /* Said before the input is read: a long run's outputs should not have to be searched for. */
@@ -29,11 +30,13 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
         lad_log(ctx, LAD_LOG_INFO, "run: results go to %s/, models to %s/%s", lad_outset_path(o, "--out"),
                 lad_outset_path(o, "--models-dir"), o->models_dir ? "" : " (--models-dir DIR to choose)");
     if (st == LAD_OK)
-        st = lad__load_features(ctx, o, NULL, NULL, &f);
+        st = lad__load_features(ctx, o, NULL, NULL, NULL, &f);
     if (st != LAD_OK)
         return st;
     if (o->labels_path)
         st = lad__load_labels(ctx, o->labels_path, &f, &label, &label_stats);
+    else if (o->line_labels)
+        st = lad_ingest_line_labels(ctx, &f, &label, &label_stats);
     const enum lad_model_type types[2] = {LAD_MODEL_TYPE_PCA, LAD_MODEL_TYPE_LOGREG};
     for (int k = 0; k < 2 && st == LAD_OK; k++) {
         if (!(kinds & (k == 0 ? LAD_MODEL_PCA : LAD_MODEL_LOGREG)))

@@ -2,6 +2,7 @@
 #ifndef LAD_STAGES_INTERNAL_H
 #define LAD_STAGES_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lad_parser.h"
@@ -33,20 +34,31 @@ enum lad_status lad__write_structured(struct lad_ctx *ctx, const struct lad_opti
 /* Collective (rank 0 writes). loghub-style templates CSV: EventId,EventTemplate,Occurrences. */
 enum lad_status lad__write_templates(struct lad_ctx *ctx, const struct lad_events *events, const char *path);
 
+/* Collective (line_labels.c). Adds one event column to f->events for every thread's alert counts
+ * (lad_window_note_label) and moves those tables into tables[0, n_locals), to be shuffled with the
+ * event counts; column[0] is their column. */
+struct lad_counts;
+enum lad_status lad__alert_tables(struct lad_ctx *ctx, struct lad_parse_local *locals, int n_locals,
+                                  struct lad_features *f, struct lad_counts *tables, int32_t column[1]);
+
+/* Collective. Takes the extra column back out of the ordered matrix f into f->line_label. */
+enum lad_status lad__take_alert_column(struct lad_ctx *ctx, struct lad_features *f);
+
 #endif
 
 /* ---- shared by train, detect and run ---- */
 struct lad_model;
+struct lad_assigner;
 struct lad_label_stats;
 enum lad_model_type;
 
 /*
  * Collective. The feature matrix of a command: read from o->features_path, or ingested from o->logs
- * (events from `templates` when non-NULL, else as ingest decides).
+ * (with a model's assigner, else events from `templates` when non-NULL, else as ingest decides).
  */
 enum lad_status lad__load_features(struct lad_ctx *ctx, const struct lad_options *o,
-                                   const struct lad_template_set *templates, const char *source,
-                                   struct lad_features *f);
+                                   const struct lad_template_set *templates, const struct lad_assigner *assigner,
+                                   const char *source, struct lad_features *f);
 
 /* Collective. Loads and reports labels for f's rows into *label (malloc'd, f->n_local entries). */
 enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const struct lad_features *f, int8_t **label,

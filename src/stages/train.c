@@ -4,6 +4,7 @@
 
 #include "lad_ctx.h"
 #include "lad_features.h"
+#include "lad_ingest.h"
 #include "lad_labels.h"
 #include "lad_log.h"
 #include "lad_model_file.h"
@@ -19,11 +20,13 @@ enum lad_status lad_stage_train(struct lad_ctx *ctx, const struct lad_options *o
     int8_t *label = NULL;
     enum lad_status st = lad__check_model_options(ctx, o);
     if (st == LAD_OK)
-        st = lad__load_features(ctx, o, NULL, NULL, &f);
+        st = lad__load_features(ctx, o, NULL, NULL, NULL, &f);
     if (st != LAD_OK)
         return st;
     if (o->labels_path)
         st = lad__load_labels(ctx, o->labels_path, &f, &label, &label_stats);
+    else if (o->line_labels)
+        st = lad_ingest_line_labels(ctx, &f, &label, &label_stats);
     const enum lad_model_type kinds[2] = {LAD_MODEL_TYPE_PCA, LAD_MODEL_TYPE_LOGREG};
     for (int k = 0; k < 2 && st == LAD_OK; k++) {
         if (!(o->model_kind & (k == 0 ? LAD_MODEL_PCA : LAD_MODEL_LOGREG)))

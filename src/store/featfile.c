@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_assign_file.h"
 #include "lad_ctx.h"
 #include "lad_features.h"
 #include "lad_h5.h"
@@ -49,6 +50,8 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
         st = lad_h5_write_events(ctx, h, &f->events);
     if (st == LAD_OK)
         st = lad_h5_write_small(ctx, h, "/events/lines", H5T_NATIVE_INT64, f->events.n, 0, f->events.lines);
+    if (st == LAD_OK && f->assigner) /* train --features passes it on to the models */
+        st = lad_assign_write(ctx, h, f->assigner);
     return st;
 }
 
@@ -98,6 +101,8 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
         st = lad_h5_read_small(ctx, h, "/events/lines", H5T_NATIVE_INT64, f->events.n, 0, f->events.lines);
+    if (st == LAD_OK && lad_assign_in_file(h))
+        st = lad_assign_read(ctx, h, &f->events, false, &f->assigner);
     if (st == LAD_OK)
         st = lad_status_agree(ctx, lad_features_alloc(ctx, f, rows, (int)cols));
     if (st == LAD_OK)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lad_assign.h"
 #include "lad_ctx.h"
 #include "lad_mem.h"
 
@@ -123,6 +124,8 @@ void lad_features_free(struct lad_features *f)
     lad_free(&f->window_spec);
     lad_free(&f->event_source);
     lad_events_free(&f->events);
+    lad_assign_free(&f->assigner);
+    lad_free(&f->line_label);
 }
 
 int lad_features_format_key(enum lad_session_kind kind, int64_t key, char *buf, size_t cap)

@@ -115,7 +115,7 @@ static void test_counts_equal_ground_truth(void)
     o.logs.n = 1;
     o.templates_path = LAD_SOURCE_DIR "/data/templates/HDFS_templates.csv";
     struct lad_features f;
-    CU_ASSERT_EQUAL_FATAL(lad_ingest_logs(ctx, &o, NULL, NULL, &f), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_ingest_logs(ctx, &o, NULL, NULL, NULL, &f), LAD_OK);
     o.logs.items = NULL; /* not owned */
     CU_ASSERT_EQUAL(f.summary.lines, 2000);
     CU_ASSERT_EQUAL(f.summary.unmatched_lines, 0);

@@ -101,7 +101,7 @@ static void test_mine(void)
 
     struct lad_events ev;
     memset(&ev, 0, sizeof ev);
-    CU_ASSERT_EQUAL_FATAL(lad_mine_events(ctx, &keys, &params, &ev), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_mine_events(ctx, &keys, &params, &ev, NULL), LAD_OK);
 
     /* the reference: the distinct texts (several i share one) in order of their first occurrence */
     struct lad_keytab all;
@@ -223,7 +223,7 @@ static void test_agreed_failure(void)
     memset(&ev, 0, sizeof ev);
     struct lad_drain_params bad = params;
     bad.depth = ctx->rank == ctx->size - 1 ? 1 : 4; /* only the last rank's tree cannot be built */
-    CU_ASSERT_EQUAL(lad_mine_events(ctx, &keys, &bad, &ev), LAD_ERR_USAGE);
+    CU_ASSERT_EQUAL(lad_mine_events(ctx, &keys, &bad, &ev, NULL), LAD_ERR_USAGE);
     CU_ASSERT_PTR_NOT_NULL(strstr(ctx->err_msg, "depth"));
     lad_ctx_clear_error(ctx);
     lad_events_free(&ev);

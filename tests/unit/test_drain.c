@@ -202,7 +202,7 @@ static void test_insertion_order(void)
             CU_ASSERT_FATAL(lad_keytab_add_many(&tab[v], text, n, h, pos, 1 + i % 3) >= 0);
         }
         struct lad_drain_params p = {4, 0.5, 100};
-        CU_ASSERT_EQUAL_FATAL(lad_mine_events(ctx, &tab[v], &p, &ev[v]), LAD_OK);
+        CU_ASSERT_EQUAL_FATAL(lad_mine_events(ctx, &tab[v], &p, &ev[v], NULL), LAD_OK);
     }
     CU_ASSERT_EQUAL_FATAL(ev[0].n, ev[1].n);
     CU_ASSERT(ev[0].n > 5 && ev[0].n < N_KEYS);

@@ -3,8 +3,10 @@
  * (expected epoch seconds computed independently with Python's calendar.timegm), and window numbers.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lad_counts.h"
 #include "lad_logformat.h"
 #include "lad_preset.h"
 #include "lad_test.h"
@@ -152,8 +154,104 @@ static void test_keys(void)
     CU_ASSERT_EQUAL(lad_window_keys(&sl, 1000, k, 3), 3);
 }
 
+/* One window's noted alert lines. */
+struct noted_window {
+    int64_t session;
+    int64_t count;
+};
+
+static int noted_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const struct noted_window *)a)->session, y = ((const struct noted_window *)b)->session;
+    return (x > y) - (x < y);
+}
+
+/* The alert lines noted for windows, as (window, count) pairs in window order. */
+static size_t noted(struct lad_counts *alerts, struct noted_window **t)
+{
+    CU_ASSERT_TRUE_FATAL(lad_counts_finish(alerts));
+    size_t n = alerts->n_sessions;
+    *t = calloc(n ? n : 1, sizeof **t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*t);
+    for (size_t i = 0; i < n; i++) {
+        struct lad_count_pair *p = NULL;
+        size_t np = 0, cap = 0;
+        CU_ASSERT_TRUE_FATAL(lad_counts_pairs(alerts, alerts->firsts[i], NULL, &p, &np, &cap));
+        (*t)[i].session = lad_counts_ref_session(alerts, alerts->firsts[i]);
+        for (size_t k = 0; k < np; k++) {
+            CU_ASSERT_EQUAL(p[k].column, 0);
+            (*t)[i].count += p[k].count;
+        }
+        free(p);
+    }
+    qsort(*t, n, sizeof **t, noted_cmp);
+    return n;
+}
+
+/* Line labels: a window with one alert line is anomalous, a window of normal lines is not, and a
+ * sliding window counts a line in every window it falls in. Window numbers worked out by hand. */
+static void test_line_labels(void)
+{
+    struct lad_ctx *ctx = &lad_test_ctx;
+    struct lad_logformat *fmt = NULL;
+    CU_ASSERT_EQUAL_FATAL(lad_logformat_compile(ctx, lad_preset_find("bgl")->log_format, &fmt), LAD_OK);
+    const char *lines[] = {
+        /* t = 1000000020: an alert */
+        "KERNDTLB 1000000020 2001.09.09 R02-M1 2001-09-09-01.47.00.000000 R02-M1 RAS KERNEL FATAL data TLB error",
+        /* t = 1000000100: normal */
+        "- 1000000100 2001.09.09 R02-M1 2001-09-09-01.48.20.000000 R02-M1 RAS KERNEL INFO cache parity corrected",
+    };
+    const char *specs[] = {"fixed:60", "sliding:60,30"};
+    /* fixed: 1000000020 / 60 = 16666667 (alert), 1000000100 -> 16666668 (normal only);
+     * sliding 60,30: windows [30k, 30k + 60): the alert is in 33333333 and 33333334, the normal line in
+     * 33333335 and 33333336 */
+    const int64_t want[2][2] = {{16666667, -1}, {33333333, 33333334}};
+    for (int s = 0; s < 2; s++) {
+        struct lad_window w;
+        struct lad_counts alerts;
+        CU_ASSERT_EQUAL_FATAL(lad_window_parse(ctx, specs[s], fmt, &w), LAD_OK);
+        CU_ASSERT_FALSE(w.line_labels);
+        CU_ASSERT_EQUAL_FATAL(lad_window_use_labels(ctx, &w, fmt), LAD_OK);
+        CU_ASSERT_TRUE_FATAL(lad_counts_init(&alerts, 16));
+        for (int i = 0; i < 2; i++) {
+            struct lad_header hdr;
+            int64_t t, keys[LAD_WINDOW_MAX_PER_LINE];
+            CU_ASSERT_TRUE_FATAL(lad_logformat_match(fmt, lines[i], strlen(lines[i]), &hdr));
+            CU_ASSERT_TRUE_FATAL(lad_window_time(&w, &hdr, &t));
+            int n = lad_window_keys(&w, t, keys, LAD_WINDOW_MAX_PER_LINE);
+            CU_ASSERT_EQUAL(n, s == 0 ? 1 : 2);
+            CU_ASSERT_TRUE(lad_window_note_label(&w, &hdr, true, keys, n, &alerts));
+            /* a line whose header did not match has no label */
+            CU_ASSERT_TRUE(lad_window_note_label(&w, &hdr, false, keys, n, &alerts));
+        }
+        struct noted_window *t;
+        size_t n = noted(&alerts, &t);
+        CU_ASSERT_EQUAL(n, s == 0 ? 1u : 2u);
+        for (size_t i = 0; i < n && i < 2; i++) {
+            CU_ASSERT_EQUAL(t[i].session, want[s][i]);
+            CU_ASSERT_EQUAL(t[i].count, 1);
+        }
+        free(t);
+        lad_counts_free(&alerts);
+        /* a window without line labels notes nothing */
+        w.line_labels = false;
+        CU_ASSERT_TRUE(lad_window_note_label(&w, NULL, true, NULL, 0, NULL));
+        CU_ASSERT_TRUE(lad_window_note_label(NULL, NULL, true, NULL, 0, NULL));
+    }
+    lad_logformat_free(&fmt);
+    /* a format without a <Label> field cannot label windows */
+    CU_ASSERT_EQUAL_FATAL(lad_logformat_compile(ctx, "<Date> <Time> <Content>", &fmt), LAD_OK);
+    struct lad_window w;
+    CU_ASSERT_EQUAL_FATAL(lad_window_parse(ctx, "fixed:60", fmt, &w), LAD_OK);
+    CU_ASSERT_EQUAL(lad_window_use_labels(ctx, &w, fmt), LAD_ERR_USAGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ctx->err_msg, "<Label>"));
+    lad_ctx_clear_error(ctx);
+    lad_logformat_free(&fmt);
+}
+
 static CU_TestInfo tests[] = {
     {"spec", test_spec},
+    {"line labels", test_line_labels},
     {"preset times", test_preset_times},
     {"bad times", test_bad_times},
     {"window keys", test_keys},
