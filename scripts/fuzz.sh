@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run.sh - builds the libFuzzer harnesses (clang, LAD_FUZZ=ON, in build-fuzz/) and runs each for a while.
-#   bash tests/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 30 s, every target)
+# fuzz.sh - builds the libFuzzer harnesses (clang, LAD_FUZZ=ON, in build-fuzz/) and runs each for a while.
+#   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 30 s, every target)
 # Targets: logformat blockid mask template labels model (tests/fuzz/fuzz_<target>.c).
 # Each target first runs its regression inputs (tests/fuzz/regress/<target>/: inputs that once failed,
 # which must pass), then fuzzes from its corpus: seeds made from tests/data and data/, kept and grown
@@ -9,7 +9,7 @@
 # directory), FUZZ_JOBS (parallel fuzzing processes per target, default 1), FUZZ_ARGS (more libFuzzer
 # options). Exit 77 when clang or its fuzzer runtime is missing.
 set -uo pipefail
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
+SRC=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_EACH=${1:-30}
 shift || true
 TARGETS=("$@")
