@@ -346,6 +346,23 @@ static void test_damaged_bytes(void)
         damage(cases[c].offset, cases[c].len, cases[c].value);
         expect_read_error(LR_PATH, LAD_ERR_MODEL, cases[c].needle);
     }
+    /* The issue's case: one flipped exponent bit in a weight (w[0] = 1.5 becomes 2^-1023 * 1.5 ...)
+     * made detect flag nothing. Found by its bytes, flipped, refused. */
+    CU_ASSERT_EQUAL_FATAL(lad_model_write(&lad_test_ctx, LR_PATH, &m), LAD_OK);
+    if (lad_test_ctx.rank == 0) {
+        FILE *fp = fopen(LR_PATH, "r+b");
+        unsigned char buf[65536];
+        size_t n = fread(buf, 1, sizeof buf, fp);
+        const unsigned char w0[8] = {0, 0, 0, 0, 0, 0, 0xf8, 0x3f}; /* 1.5, little-endian */
+        unsigned char *at = memmem(buf, n, w0, sizeof w0);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+        fseek(fp, (long)(at - buf) + 7, SEEK_SET);
+        fputc(at[7] ^ 0x40, fp); /* the top exponent bit */
+        fclose(fp);
+    }
+    MPI_Barrier(lad_test_ctx.comm);
+    expect_read_error(LR_PATH, LAD_ERR_MODEL, "checksum mismatch; retrain the model or restore the file");
+
     /* A model of format version 1: plain HDF5, no user block. */
     if (lad_test_ctx.rank == 0) {
         hid_t file = H5Fcreate(LR_PATH, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
