@@ -5,7 +5,7 @@
 # Each target first runs its regression inputs (tests/fuzz/regress/<target>/: inputs that once failed,
 # which must pass), then fuzzes from its corpus: seeds made from tests/data and data/, kept and grown
 # in build-fuzz/corpus/<target>/ so that longer runs go on where the last one stopped. A failing input
-# is written to build-fuzz/artifacts/<target>/ and the script exits 1. Environment: FUZZ_BUILD (build
+# is written to build-fuzz/artifacts/<target>/ (emptied of earlier findings first) and the script exits 1. Environment: FUZZ_BUILD (build
 # directory), FUZZ_JOBS (parallel fuzzing processes per target, default 1), FUZZ_ARGS (more libFuzzer
 # options). Exit 77 when clang or its fuzzer runtime is missing.
 set -uo pipefail
@@ -75,6 +75,8 @@ for t in "${TARGETS[@]}"; do
     bin=$BUILD/tests/fuzz/fuzz_$t
     [ -x "$bin" ] || { echo "FAIL: no fuzzer $bin"; status=1; continue; }
     mkdir -p "$BUILD/artifacts/$t" "$BUILD/corpus/$t" "$BUILD/tmp"
+    # Findings of earlier runs are not this run's: what matters of them is in tests/fuzz/regress.
+    rm -f "$BUILD/artifacts/$t"/crash-* "$BUILD/artifacts/$t"/leak-* "$BUILD/artifacts/$t"/timeout-* "$BUILD/artifacts/$t"/oom-*
     export LAD_FUZZ_TMP=$BUILD/tmp
     reg=$SRC/tests/fuzz/regress/$t
     if [ -d "$reg" ] && [ -n "$(ls -A "$reg")" ]; then
