@@ -7,7 +7,8 @@
 # in build-fuzz/corpus/<target>/ so that longer runs go on where the last one stopped. A failing input
 # is written to build-fuzz/artifacts/<target>/ (emptied of earlier findings first) and the script exits 1. Environment: FUZZ_BUILD (build
 # directory), FUZZ_JOBS (parallel fuzzing processes per target, default 1), FUZZ_ARGS (more libFuzzer
-# options). Exit 77 when clang or its fuzzer runtime is missing.
+# options). Run as root, it installs clang and libclang-rt-14-dev when they are missing; otherwise it
+# exits 77 (skipped) without them.
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_EACH=${1:-30}
@@ -24,14 +25,18 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
 # Open MPI's own SIGSEGV/SIGABRT handler would print its backtrace and exit before libFuzzer saves the input.
 export OMPI_MCA_opal_signal=""
 
-# ---- can this machine build a fuzzer at all? ----
-if ! command -v clang >/dev/null; then
-    echo "SKIP: clang is not installed (apt-get install clang libclang-rt-14-dev)"; exit 77
-fi
+# ---- can this machine build a fuzzer at all? (as root on Debian, the packages are installed) ----
 probe=$(mktemp -d)
 printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$probe/p.c"
-if ! clang -fsanitize=fuzzer,address,undefined "$probe/p.c" -o "$probe/p" 2>"$probe/err"; then
-    echo "SKIP: clang cannot link a libFuzzer target (install libclang-rt-14-dev): $(head -n 2 "$probe/err")"
+can_fuzz() { command -v clang >/dev/null && clang -fsanitize=fuzzer,address,undefined "$probe/p.c" -o "$probe/p" 2>"$probe/err"; }
+if ! can_fuzz && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "fuzz: installing clang and libclang-rt-14-dev"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null 2>&1 &&
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null 2>&1; }
+fi
+if ! can_fuzz; then
+    echo "SKIP: clang cannot build a libFuzzer target here (apt-get install clang libclang-rt-14-dev): $(head -n 2 "$probe/err" 2>/dev/null)"
     rm -rf "$probe"; exit 77
 fi
 rm -rf "$probe"
