@@ -7,14 +7,16 @@
 # Extra arguments go to ctest.
 #
 # The CI set, in two passes:
-#   1. the CUnit and MPI programs that cover the file readers and the layers under them (every
-#      unit_*, mpi_integrity, mpi_comm, mpi_labels, mpi_models, mpi_mine at one or two rank counts), with leak
-#      detection: a leak fails the test, except the MPI stack's own (tests/sanitize/lsan.supp). The
-#      suppressions match library names, which needs full stacks (fast_unwind_on_malloc=0): that and
-#      the leak check at exit cost about 8 s per process here, so this pass stays on C programs.
-#   2. the command-line tests that feed logad bad and damaged input (cli_*, fault_corrupt_files,
-#      e2e_run_hdfs2k), without leak detection: dozens of logad processes each, at 2 s apiece.
-# --all runs everything in pass 1's mode. Leaving out: slurm (the batch scripts and daemons run the
+#   1. with leak detection, the programs that read untrusted text and files (unit_model_file,
+#      unit_digest, unit_fuzz_regress, unit_csv, unit_template, unit_blockid, unit_logformat,
+#      unit_mask, mpi_integrity at 2 ranks, mpi_labels at 3): a leak fails the test, except the MPI
+#      stack's own (tests/sanitize/lsan.supp). The suppressions match library names, which needs full
+#      stacks (fast_unwind_on_malloc=0); with the leak check at exit that costs about 8 s per process,
+#      so this pass is kept small.
+#   2. without leak detection (about 2 s per process): the other unit tests, mpi_comm, mpi_models and
+#      mpi_mine at one rank count, the command-line tests that feed logad bad and damaged input
+#      (cli_*, fault_corrupt_files) and e2e_run_hdfs2k.
+# --all runs everything in pass 1's mode. Left out: slurm (the batch scripts and daemons run the
 # same logad code as the other tests) and e2e_report_render (a browser reads a page that
 # e2e_report_html already checks). Environment: ASAN_BUILD_DIR (default build-asan), SANITIZE_JOBS
 # (ctest -j, default 2).
@@ -38,7 +40,9 @@ if [ "$ALL" -eq 1 ]; then
         ctest --output-on-failure -j "$JOBS" -LE slurm -E '^e2e_report_render$' "$@"
     exit
 fi
+READERS='unit_(model_file|digest|fuzz_regress|csv|template|blockid|logformat|mask)|mpi_integrity_np2|mpi_labels_np3'
 ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" LSAN_OPTIONS=$LEAKS ctest --output-on-failure -j "$JOBS" \
-    -R '^(unit_.*|mpi_integrity_np[23]|mpi_comm_np3|mpi_labels_np3|mpi_models_np2|mpi_mine_np2)$' "$@"
+    -R "^($READERS)\$" "$@"
 ASAN_OPTIONS="detect_leaks=0:halt_on_error=1" ctest --output-on-failure -j "$JOBS" \
-    -R '^(cli_.*|fault_corrupt_files|e2e_run_hdfs2k)$' "$@"
+    -R '^(unit_.*|mpi_comm_np3|mpi_models_np2|mpi_mine_np2|cli_.*|fault_corrupt_files|e2e_run_hdfs2k)$' \
+    -E "^($READERS)\$" "$@"
