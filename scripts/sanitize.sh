@@ -15,7 +15,7 @@
 #      so this pass is kept small.
 #   2. without leak detection (about 2 s per process): the other unit tests, mpi_comm, mpi_models and
 #      mpi_mine at one rank count, the command-line tests that feed logad bad and damaged input
-#      (cli_*, fault_corrupt_files) and e2e_run_hdfs2k.
+#      (cli_*, fault_corrupt_files with 3 mutations per file and rank count) and e2e_run_hdfs2k.
 # --all runs everything in pass 1's mode. Left out: slurm (the batch scripts and daemons run the
 # same logad code as the other tests) and e2e_report_render (a browser reads a page that
 # e2e_report_html already checks). Environment: ASAN_BUILD_DIR (default build-asan), SANITIZE_JOBS
@@ -43,6 +43,6 @@ fi
 READERS='unit_(model_file|digest|fuzz_regress|csv|template|blockid|logformat|mask)|mpi_integrity_np2|mpi_labels_np3'
 ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" LSAN_OPTIONS=$LEAKS ctest --output-on-failure -j "$JOBS" \
     -R "^($READERS)\$" "$@"
-ASAN_OPTIONS="detect_leaks=0:halt_on_error=1" ctest --output-on-failure -j "$JOBS" \
+ASAN_OPTIONS="detect_leaks=0:halt_on_error=1" LAD_FAULT_MUTATIONS=${LAD_FAULT_MUTATIONS:-3} ctest --output-on-failure -j "$JOBS" \
     -R '^(unit_.*|mpi_comm_np3|mpi_models_np2|mpi_mine_np2|cli_.*|fault_corrupt_files|e2e_run_hdfs2k)$' \
     -E "^($READERS)\$" "$@"
