@@ -5,7 +5,9 @@
  * run of spaces matches one or more whitespace characters, `\X` is a literal X and `(...)?` is an
  * optional group. Matching follows logparser's regex semantics (every field lazy, the whole line
  * anchored, the line stripped of surrounding whitespace first): earlier fields are as short as
- * possible, and <Content> takes the rest. The matcher is hand-written: no regex engine per line.
+ * possible, and <Content> takes the rest. The matcher is hand-written, with no regex engine per line,
+ * and takes time linear in the line whatever its bytes (see logformat.c); a line that would need more
+ * than a fixed number of steps per byte counts as not fitting.
  */
 #ifndef LAD_LOGFORMAT_H
 #define LAD_LOGFORMAT_H
@@ -44,7 +46,8 @@ int lad_logformat_content_index(const struct lad_logformat *fmt);
 
 /*
  * Local, thread-safe. Matches line[0, len) (without its newline; a trailing '\r' and surrounding
- * whitespace are ignored). Returns false when the line does not fit the format; hdr is then undefined.
+ * whitespace are ignored; any byte, NUL included, may occur). Returns false when the line does not fit
+ * the format; hdr is then undefined. Fields of a skipped optional group are NULL with length 0.
  */
 bool lad_logformat_match(const struct lad_logformat *fmt, const char *line, size_t len, struct lad_header *hdr);
 

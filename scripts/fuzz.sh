@@ -43,8 +43,9 @@ rm -rf "$probe"
 
 # ---- build (incremental after the first time) ----
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+    mkdir -p "$BUILD"
     CC=clang cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAD_FUZZ=ON -DLAD_BUILD_TESTS=OFF \
-        >"$BUILD.configure.log" 2>&1 || { echo "FAIL: configuring $BUILD (see $BUILD.configure.log)"; exit 1; }
+        >"$BUILD/configure.log" 2>&1 || { echo "FAIL: configuring $BUILD (see $BUILD/configure.log)"; exit 1; }
 fi
 cmake --build "$BUILD" -j "$(nproc)" >"$BUILD/build.log" 2>&1 || { tail -n 20 "$BUILD/build.log"; echo "FAIL: build"; exit 1; }
 

@@ -17,6 +17,7 @@
 #include "lad_csv.h"
 #include "lad_comm.h"
 #include "lad_ctx.h"
+#include "lad_escape.h"
 #include "lad_features.h"
 #include "lad_inputs.h"
 #include "lad_linereader.h"
@@ -51,12 +52,10 @@ static void note_bad(int64_t *bad_line, char *bad_text, size_t bad_cap, int64_t 
         snprintf(bad_text, bad_cap, "a line of more than %d bytes", LABEL_MAX_LINE);
         return;
     }
-    snprintf(bad_text, bad_cap, "'%.*s'", (int)(len < 60 ? len : 60), what);
-    char *cr = strchr(bad_text, '\r');
-    if (cr) {
-        cr[0] = '\'';
-        cr[1] = '\0';
-    }
+    /* The row as the user would type it: without its CR, and with control bytes escaped. */
+    size_t n = len > 0 && what[len - 1] == '\r' ? len - 1 : len;
+    char esc[100];
+    snprintf(bad_text, bad_cap, "'%s'", lad_escape(esc, sizeof esc, what, n));
 }
 
 static int64_t count_lines(const char *data, size_t len)

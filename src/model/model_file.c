@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_escape.h"
 #include "lad_h5.h"
 #include "lad_hash.h"
 #include "lad_mem.h"
@@ -176,8 +177,10 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s is not a logad model (no 'format' attribute)", h->path);
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "format", &format);
+    char shown[64]; /* attribute text from the file, escaped for the message */
     if (st == LAD_OK && strcmp(format, LAD_MODEL_FORMAT) != 0)
-        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is a '%s' file, not a logad model (%s)%s", h->path, format, LAD_MODEL_FORMAT,
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is a '%s' file, not a logad model (%s)%s", h->path,
+                      lad_escape_str(shown, sizeof shown, format), LAD_MODEL_FORMAT,
                       strcmp(format, "logad-features") == 0 ? ": pass features with --features, models with --model-in" : "");
     if (st == LAD_OK)
         st = lad_h5_get_i64(ctx, h, "/", "format_version", &version);
@@ -189,14 +192,16 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
     if (st == LAD_OK) {
         m->type = strcmp(kind, "pca") == 0 ? LAD_MODEL_TYPE_PCA : strcmp(kind, "logreg") == 0 ? LAD_MODEL_TYPE_LOGREG : 0;
         if (m->type == 0)
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown model kind '%s' (expected pca or logreg)", h->path, kind);
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown model kind '%s' (expected pca or logreg)", h->path,
+                          lad_escape_str(shown, sizeof shown, kind));
     }
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "session_kind", &session);
     if (st == LAD_OK) {
         m->session_kind = strcmp(session, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
         if (strcmp(session, "window") != 0 && strcmp(session, "hdfs_block") != 0)
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown session kind '%.40s'", h->path, session);
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown session kind '%s'", h->path,
+                          lad_escape_str(shown, sizeof shown, session));
     }
     if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "event_source", &m->event_source);
     if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "transform", &spec);
@@ -213,7 +218,8 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
         errno = 0;
         m->fingerprint = strtoull(fp, &end, 16);
         if (end == fp || *end != '\0' || errno != 0 || fp[0] == '-' || fp[0] == '+')
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: fingerprint '%.40s' is not a 64-bit hexadecimal number", h->path, fp);
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: fingerprint '%s' is not a 64-bit hexadecimal number", h->path,
+                          lad_escape_str(shown, sizeof shown, fp));
     }
     free(format);
     free(kind);

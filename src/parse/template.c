@@ -2,6 +2,7 @@
 #include "lad_template.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 
 #include "lad_csv.h"
 #include "lad_ctx.h"
+#include "lad_escape.h"
+#include "lad_hash.h"
 #include "lad_mem.h"
 
 #define WILDCARD "<*>"
@@ -215,6 +218,24 @@ static enum lad_status read_whole_file(struct lad_ctx *ctx, const char *path, ch
     return st;
 }
 
+/*
+ * Local. True if id was already added to the set of seen ids (slots: n_slots, a power of two at least
+ * twice the number of ids, entries are index + 1 into ids); otherwise adds it as ids[n]. A hash set
+ * keeps the duplicate check linear: comparing each id with all earlier ones took minutes on large files.
+ */
+static bool id_seen(const char **ids, int n, int32_t *slots, size_t n_slots, const char *id)
+{
+    size_t mask = n_slots - 1;
+    for (size_t i = lad_hash_bytes(id, strlen(id), 0x45766e74ULL) & mask;; i = (i + 1) & mask) {
+        if (slots[i] == 0) {
+            slots[i] = n + 1;
+            return false;
+        }
+        if (strcmp(ids[slots[i] - 1], id) == 0)
+            return true;
+    }
+}
+
 /* Parses the CSV text (modified in place) into the set. */
 static enum lad_status parse_templates(struct lad_ctx *ctx, const char *path, char *text, long len,
                                        struct lad_template_set *set)
@@ -222,11 +243,16 @@ static enum lad_status parse_templates(struct lad_ctx *ctx, const char *path, ch
     size_t n_lines = 1;
     for (long i = 0; i < len; i++)
         n_lines += text[i] == '\n';
+    size_t n_slots = 16;
+    while (n_slots < 2 * n_lines)
+        n_slots *= 2;
     const char **ids = lad_calloc_array(n_lines, sizeof *ids);
     const char **texts = lad_calloc_array(n_lines, sizeof *texts);
-    if (!ids || !texts) {
+    int32_t *slots = lad_calloc_array(n_slots, sizeof *slots);
+    if (!ids || !texts || !slots || n_lines > INT32_MAX) {
         free(ids);
         free(texts);
+        free(slots);
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory reading %s", path);
     }
     enum lad_status st = LAD_OK;
@@ -261,10 +287,10 @@ static enum lad_status parse_templates(struct lad_ctx *ctx, const char *path, ch
             else if (fields[id_col][0] == '\0')
                 st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: empty EventId", path, lineno);
             else {
-                for (int k = 0; k < n && st == LAD_OK; k++)
-                    if (strcmp(ids[k], fields[id_col]) == 0)
-                        st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: EventId %s appears twice", path, lineno,
-                                      fields[id_col]);
+                char shown[64];
+                if (id_seen(ids, n, slots, n_slots, fields[id_col]))
+                    st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: EventId %s appears twice", path, lineno,
+                                  lad_escape_str(shown, sizeof shown, fields[id_col]));
                 ids[n] = fields[id_col];
                 texts[n] = fields[text_col];
                 n++;
@@ -280,6 +306,7 @@ static enum lad_status parse_templates(struct lad_ctx *ctx, const char *path, ch
         st = lad_template_set_build(ctx, n, ids, texts, set);
     free(ids);
     free(texts);
+    free(slots);
     return st;
 }
 

@@ -15,6 +15,7 @@
 
 #include "lad_comm.h"
 #include "lad_ctx.h"
+#include "lad_escape.h"
 #include "lad_features.h"
 #include "lad_inputs.h"
 #include "lad_linereader.h"
@@ -51,7 +52,7 @@ struct ingest {
     int32_t **key_maps;            /* per thread: its key ids -> thread 0's (NULL for thread 0) */
     int64_t lines_local;
     int64_t first_malformed_local; /* rank-local 0-based index, or -1 */
-    char first_malformed_text[61];  /* its first 60 bytes, for the format-mismatch error */
+    char first_malformed_text[100]; /* its start, escaped (lad_escape), for the format-mismatch error */
 };
 
 static void ingest_free(struct ingest *g)
@@ -118,8 +119,8 @@ static enum lad_status configure(struct lad_ctx *ctx, const struct lad_options *
     return lad_status_agree(ctx, st);
 }
 
-/* The first 60 bytes of line `index` of part t of a chunk, for error messages. */
-static void copy_line(const char *data, size_t len, int nt, int t, int64_t index, char out[61])
+/* Line `index` of part t of a chunk, escaped and cut to fit out, for error messages. */
+static void copy_line(const char *data, size_t len, int nt, int t, int64_t index, char *out, size_t cap)
 {
     size_t b, e;
     lad_partition_lines(data, len, nt, t, &b, &e);
@@ -128,11 +129,11 @@ static void copy_line(const char *data, size_t len, int nt, int t, int64_t index
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         p = nl ? nl + 1 : end;
     }
-    size_t n = 0;
-    while (p + n < end && n < 60 && p[n] != '\n' && p[n] != '\r')
-        n++;
-    memcpy(out, p, n);
-    out[n] = '\0';
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = (size_t)((nl ? nl : end) - p);
+    if (n > 0 && p[n - 1] == '\r')
+        n--;
+    lad_escape(out, cap, p, n);
 }
 
 /* The parallel part: every chunk of this rank's range, split between the threads by lines. */
@@ -173,7 +174,8 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const struct lad_options
                 st = lad_fail(ctx, part_status[t], "out of memory while parsing");
             if (g->first_malformed_local < 0 && part_bad[t] >= 0) {
                 g->first_malformed_local = g->lines_local + part_bad[t];
-                copy_line(chunk.data, chunk.len, nt, t, part_bad[t], g->first_malformed_text);
+                copy_line(chunk.data, chunk.len, nt, t, part_bad[t], g->first_malformed_text,
+                          sizeof g->first_malformed_text);
             }
             g->lines_local += part_lines[t];
         }
@@ -285,7 +287,10 @@ static enum lad_status count_and_order(struct lad_ctx *ctx, struct ingest *g, st
     if (st == LAD_OK && tables == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
     for (int t = 0; st == LAD_OK && t < g->n_locals; t++)
-        tables[t] = g->locals[t].counts;
+        if (lad_counts_finish(&g->locals[t].counts))
+            tables[t] = g->locals[t].counts;
+        else
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");
     if (st == LAD_OK && !lad_counts_merge_parallel(tables, (const int32_t *const *)maps, g->n_locals, g->n_locals,
                                                    &trip, &n))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory collecting counts");

@@ -16,6 +16,7 @@
 
 #include "lad_csv.h"
 #include "lad_ctx.h"
+#include "lad_escape.h"
 #include "lad_ga.h"
 #include "lad_mem.h"
 #include "lad_options.h"
@@ -126,8 +127,9 @@ static enum lad_status read_rows(struct lad_ctx *ctx, const char *path, struct r
         }
         if (!parse_id(fields[c_id], &r->line_id[r->n])) {
             free(r->template[r->n]);
+            char shown[64];
             st = lad_fail(ctx, LAD_ERR_INPUT, "%s:%" PRId64 ": LineId '%s' is not an integer", path, lineno,
-                          fields[c_id]);
+                          lad_escape_str(shown, sizeof shown, fields[c_id]));
             break;
         }
         if ((r->event[r->n] = lad_strdup(fields[c_ev])) == NULL) {

@@ -15,6 +15,7 @@
 
 #include "lad_comm.h"
 #include "lad_ctx.h"
+#include "lad_escape.h"
 #include "lad_features.h"
 #include "lad_h5.h"
 #include "lad_mem.h"
@@ -110,10 +111,12 @@ static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const
 static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, const char *path, struct lad_features *f)
 {
     char *format = NULL, *kind = NULL;
+    char shown[64]; /* attribute text from the file, escaped for the message */
     int64_t version = 0;
     enum lad_status st = lad_h5_get_str(ctx, h, "/", "format", &format);
     if (st == LAD_OK && strcmp(format, LAD_FEATFILE_FORMAT) != 0)
-        st = lad_fail(ctx, LAD_ERR_INPUT, "%s is a '%s' file, not logad features (%s)", path, format, LAD_FEATFILE_FORMAT);
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s is a '%s' file, not logad features (%s)", path,
+                      lad_escape_str(shown, sizeof shown, format), LAD_FEATFILE_FORMAT);
     if (st == LAD_OK)
         st = lad_h5_get_i64(ctx, h, "/", "format_version", &version);
     if (st == LAD_OK && version != LAD_FEATURES_FORMAT_VERSION)
@@ -124,7 +127,7 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
     if (st == LAD_OK) {
         f->session_kind = strcmp(kind, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
         if (strcmp(kind, "window") != 0 && strcmp(kind, "hdfs_block") != 0)
-            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: unknown session kind '%.40s'", path, kind);
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: unknown session kind '%s'", path, lad_escape_str(shown, sizeof shown, kind));
     }
     if (st == LAD_OK && f->session_kind == LAD_SESSION_WINDOW)
         st = lad_h5_get_str(ctx, h, "/", "window", &f->window_spec);

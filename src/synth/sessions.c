@@ -11,6 +11,7 @@
 
 #include "lad_comm.h"
 #include "lad_ctx.h"
+#include "lad_escape.h"
 #include "lad_mem.h"
 
 void lad_sessions_free(struct lad_sessions *s)
@@ -71,9 +72,10 @@ static enum lad_status parse_line(struct lad_ctx *ctx, struct reader *r, char *l
         return lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: expected Normal|Anomaly, a tab, then event keys", path, lineno);
     *tab = '\0';
     int anomaly = strcmp(line, "Anomaly") == 0 ? 1 : strcmp(line, "Normal") == 0 ? 0 : -1;
+    char shown[48];
     if (anomaly < 0)
-        return lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: unknown label '%.40s' (expected Normal or Anomaly)", path, lineno,
-                        line);
+        return lad_fail(ctx, LAD_ERR_INPUT, "%s:%ld: unknown label '%s' (expected Normal or Anomaly)", path, lineno,
+                        lad_escape_str(shown, sizeof shown, line));
     int64_t first = r->s->n_keys;
     for (char *p = tab + 1;;) {
         while (*p == ' ')

@@ -4,7 +4,8 @@
 # pipeline at 2 tasks, an array of 2, and a pipeline whose first stage fails. Checks the job states and exit
 # codes Slurm records, that results are byte-identical to the same commands under mpirun, that each
 # task got cores of its own and its threads from --cpus-per-task, and that the failed stage left a
-# summary saying why while Slurm cancelled the stages after it.
+# summary saying why while Slurm cancelled the stages after it; and a run cancelled mid-parse (scancel,
+# and scancel -s USR1) ends with logad's one line, nothing committed and nothing left behind.
 # Skipped (77) when Slurm is neither running here nor startable (needs root and apt-get).
 source "$(dirname "$0")/../lib_test.sh"
 T=$LAD_TEST_TMP
@@ -134,6 +135,37 @@ S=$W/results/$f1/summary-preprocess.json
 grep -q "\"error\": \".*missing.log" "$S" || fail "failed stage: the summary's error does not name the file"
 grep -q "failed (exit 1)" "$W/logad-$f1.out" || fail "failed stage: the job output does not explain exit 1"
 scontrol show job -o "$f2" | grep -q 'Reason=DependencyNeverSatisfied' || fail "stage 2 not cancelled for its dependency"
+
+# ---- signals under Slurm: scancel (SIGTERM to every task) and scancel -s USR1, mid-run ----
+# A log big enough that the run is still parsing when the signal comes: the ranks are signalled as
+# soon as the job's lock appears, so nothing may be committed, and nothing may be left behind.
+SESSIONS=$REPO/data/hdfs_v1_sessions/sessions_dev.tsv
+run_np 2 synth -q --sessions "$SESSIONS" --out "$T/sig.log" --labels-out "$T/sig.csv" --normal 40000 --anomalies 1200 \
+    || fail "synth for the signal jobs: $(cat "$T/run.err")"
+cd "$W" || exit 1
+for sig in TERM USR1; do
+    job=$(sbatch --parsable --ntasks=2 "$REPO/jobs/logad.sbatch" run --log "$T/sig.log" --labels "$T/sig.csv") \
+        || { fail "sbatch (signal $sig)"; continue; }
+    for _ in $(seq 1 600); do
+        [ -e "$W/results/$job/.logad.lock" ] && break
+        case $(state "$job") in PENDING* | RUNNING* | CONFIGURING* | "") sleep 0.05 ;; *) break ;; esac
+    done
+    if [ "$sig" = TERM ]; then scancel "$job"; else scancel -s "$sig" "$job"; fi # a plain scancel is SIGTERM
+    for _ in $(seq 1 200); do
+        case $(state "$job") in PENDING* | RUNNING* | CONFIGURING* | COMPLETING* | "") sleep 0.1 ;; *) break ;; esac
+    done
+    out=$W/logad-$job.out
+    if [ "$sig" = TERM ]; then
+        expect_state "$job" "CANCELLED 0:15" "scancel mid-run"
+    else
+        expect_state "$job" "FAILED 138:0" "scancel -s USR1 mid-run"
+    fi
+    grep -q "interrupted by SIG$sig: no outputs were committed" "$out" \
+        || fail "signal $sig: the job output lacks logad's line: $(tail -5 "$out")"
+    [ ! -e "$W/results/$job/anomalies.csv" ] || fail "signal $sig: outputs were committed"
+    [ -z "$(find "$W/results/$job" -name '.*.tmp.*' -o -name '.logad.lock' 2>/dev/null)" ] \
+        || fail "signal $sig: left behind: $(find "$W/results/$job" -name '.*.tmp.*' -o -name '.logad.lock')"
+done
 
 no_leftovers "$W"
 echo "slurm checks took $(($(date +%s) - t_start)) s"

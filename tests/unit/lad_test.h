@@ -9,8 +9,17 @@
 #include <CUnit/Basic.h>
 #include <mpi.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "lad_ctx.h"
+
+/* Monotonic seconds, for tests that bound how long something takes. */
+static inline double lad_test_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 /* A context on MPI_COMM_WORLD for tests that call collective functions. */
 static struct lad_ctx lad_test_ctx;
