@@ -3,13 +3,19 @@
  *
  * Everything in a model is small and replicated (n events, n x k components), so rank 0 writes each
  * dataset (lad_h5_write_small) and every rank reads all of it; all ranks still make every HDF5 call,
- * as parallel HDF5 requires. Reading checks, in order: that the file is a logad model at all, its
- * format version, its kind, then the size of every dataset against the event count, so a wrong,
- * old or damaged file stops with one LAD_ERR_MODEL line that names the problem.
+ * as parallel HDF5 requires. A model file is untrusted input. lad_h5_open first checks the file's
+ * integrity header and digest (a damaged file never reaches libhdf5). Then reading checks, in order:
+ * that the file is a logad model at all, its format version, its kind, the size of every dataset
+ * against the event count (before any buffer is sized), and every value's range (finite weights,
+ * eigenvalues and thresholds, k <= n, known transform flags, document frequencies within the training
+ * rows), so that a wrong, old or damaged file, or one a buggy program wrote with a valid checksum,
+ * stops with one LAD_ERR_MODEL line that names the problem.
  */
 #include "lad_model_file.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +28,9 @@
 #include "lad_hash.h"
 #include "lad_mem.h"
 #include "lad_version.h"
+
+/* What a rejected model file's message tells the user to do. */
+#define REMEDY "retrain the model or restore the file"
 
 const char *lad_model_type_name(enum lad_model_type type)
 {
@@ -191,12 +200,17 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
     if (st == LAD_OK) {
         m->type = strcmp(kind, "pca") == 0 ? LAD_MODEL_TYPE_PCA : strcmp(kind, "logreg") == 0 ? LAD_MODEL_TYPE_LOGREG : 0;
         if (m->type == 0)
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown model kind '%s' (expected pca or logreg)", h->path, kind);
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown model kind '%s' (expected pca or logreg)", h->path,
+                          lad_escape_str(shown, sizeof shown, kind));
     }
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "session_kind", &session);
-    if (st == LAD_OK)
+    if (st == LAD_OK) {
         m->session_kind = strcmp(session, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
+        if (strcmp(session, "window") != 0 && strcmp(session, "hdfs_block") != 0)
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown session kind '%s'", h->path,
+                          lad_escape_str(shown, sizeof shown, session));
+    }
     if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "event_source", &m->event_source);
     if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "transform", &spec);
     if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/", "n_train", &m->n_train);
@@ -204,11 +218,15 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
     if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "options", &m->options);
     if (st == LAD_OK && lad_transform_parse(ctx, spec, &m->transform.flags) != LAD_OK)
         st = LAD_ERR_INPUT;
+    if (st == LAD_OK && m->n_train < 1)
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s: n_train = %lld; a model is trained on at least one row", h->path,
+                      (long long)m->n_train);
     if (st == LAD_OK) {
         char *end = NULL;
+        errno = 0;
         m->fingerprint = strtoull(fp, &end, 16);
-        if (end == fp || *end != '\0')
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: fingerprint '%s' is not hexadecimal", h->path,
+        if (end == fp || *end != '\0' || errno != 0 || fp[0] == '-' || fp[0] == '+')
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: fingerprint '%s' is not a 64-bit hexadecimal number", h->path,
                           lad_escape_str(shown, sizeof shown, fp));
     }
     free(format);
@@ -216,6 +234,71 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
     free(session);
     free(spec);
     free(fp);
+    return st;
+}
+
+/* Local. The first entry of v[0, n) that is not finite, or -1. */
+static int64_t first_not_finite(const double *v, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return i;
+    return -1;
+}
+
+/* Local. LAD_ERR_MODEL naming the first non-finite entry of dataset `name`, if any. */
+static enum lad_status check_finite(struct lad_ctx *ctx, const char *path, const char *name, const double *v, int64_t n)
+{
+    int64_t bad = first_not_finite(v, n);
+    if (bad < 0)
+        return LAD_OK;
+    return lad_fail(ctx, LAD_ERR_MODEL, "%s: %s[%lld] is %g, not a finite number (damaged model file: %s)", path, name,
+                    (long long)bad, v[bad], REMEDY);
+}
+
+/* Local. A finite scalar in [lo, hi], else LAD_ERR_MODEL naming it. */
+static enum lad_status check_range(struct lad_ctx *ctx, const char *path, const char *name, double v, double lo,
+                                   double hi)
+{
+    if (isfinite(v) && v >= lo && v <= hi)
+        return LAD_OK;
+    return lad_fail(ctx, LAD_ERR_MODEL, "%s: %s = %g is outside [%g, %g] (damaged model file: %s)", path, name, v, lo,
+                    hi, REMEDY);
+}
+
+/*
+ * Local. Every value a detector uses, in the range training produces: the same bits on every rank, so
+ * every rank reaches the same verdict. Sizes were checked before the arrays were read.
+ */
+static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const struct lad_model *m)
+{
+    const struct lad_transform *t = &m->transform;
+    const int64_t e = m->events.n;
+    enum lad_status st = check_finite(ctx, path, "/transform/weight", t->weight, e);
+    if (st == LAD_OK) st = check_finite(ctx, path, "/transform/mean", t->mean, e);
+    for (int64_t j = 0; j < e && st == LAD_OK; j++) {
+        /* Without TF-IDF every weight is 1; without centering every mean is 0; df counts training rows. */
+        if (t->df[j] < 0 || t->df[j] > m->n_train || t->weight[j] <= 0 ||
+            (!(t->flags & LAD_TF_TFIDF) && t->weight[j] != 1.0) || (!(t->flags & LAD_TF_CENTER) && t->mean[j] != 0.0))
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: transform column %lld (df %lld, weight %g, mean %g) does not fit its "
+                          "transform and %lld training rows (damaged model file: %s)", path, (long long)j,
+                          (long long)t->df[j], t->weight[j], t->mean[j], (long long)m->n_train, REMEDY);
+    }
+    if (m->type == LAD_MODEL_TYPE_PCA) {
+        const struct lad_pca_model *p = &m->pca;
+        if (st == LAD_OK) st = check_finite(ctx, path, "/pca/eigenvalues", p->eigenvalues, e);
+        if (st == LAD_OK) st = check_finite(ctx, path, "/pca/components", p->components, e * p->k);
+        if (st == LAD_OK) st = check_range(ctx, path, "/pca alpha", p->alpha, 1e-300, 0.5);
+        if (st == LAD_OK) st = check_range(ctx, path, "/pca variance", p->variance, 0.0, 1.0 + 1e-9);
+        if (st == LAD_OK) st = check_range(ctx, path, "/pca threshold", p->threshold, 0.0, HUGE_VAL);
+    } else {
+        const struct lad_logreg_model *l = &m->logreg;
+        if (st == LAD_OK) st = check_finite(ctx, path, "/logreg/weights", l->w, e);
+        if (st == LAD_OK) st = check_finite(ctx, path, "/logreg bias", &l->bias, 1);
+        if (st == LAD_OK) st = check_range(ctx, path, "/logreg lambda", l->lambda, 0.0, HUGE_VAL);
+        if (st == LAD_OK) st = check_range(ctx, path, "/logreg threshold", l->threshold, 1e-300, 1.0 - 1e-16);
+        if (st == LAD_OK) st = check_range(ctx, path, "/logreg iterations", l->iterations, 0.0, 1e9);
+    }
     return st;
 }
 
@@ -271,10 +354,17 @@ static enum lad_status read_arrays(struct lad_ctx *ctx, struct lad_h5 *h, struct
         if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "balanced", &balanced);
         if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "iterations", &iterations);
         if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "converged", &converged);
+        if (st == LAD_OK && (balanced < 0 || balanced > 1 || converged < 0 || converged > 1 || iterations < 0 ||
+                             iterations > INT32_MAX))
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: logreg flags out of range (balanced %lld, converged %lld, iterations "
+                          "%lld; damaged model file: %s)", h->path, (long long)balanced, (long long)converged,
+                          (long long)iterations, REMEDY);
         m->logreg.balanced = balanced != 0;
-        m->logreg.iterations = (int)iterations;
+        m->logreg.iterations = st == LAD_OK ? (int)iterations : 0;
         m->logreg.converged = converged != 0;
     }
+    if (st == LAD_OK)
+        st = check_values(ctx, h->path, m);
     return lad_status_agree(ctx, st);
 }
 
@@ -282,7 +372,12 @@ enum lad_status lad_model_read(struct lad_ctx *ctx, const char *path, struct lad
 {
     memset(m, 0, sizeof *m);
     struct lad_h5 h;
-    enum lad_status st = lad_h5_open(ctx, path, &h);
+    enum lad_status st = lad_h5_open(ctx, path, REMEDY, &h);
+    /* A file that fails the integrity check already has its one line naming the file and the remedy. */
+    if (st == LAD_ERR_INPUT) {
+        ctx->err_status = st = LAD_ERR_MODEL;
+        return st;
+    }
     if (st == LAD_OK) {
         st = lad_status_agree(ctx, read_header(ctx, &h, m));
         if (st == LAD_OK)

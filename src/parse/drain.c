@@ -356,7 +356,8 @@ static int32_t new_cluster(struct lad_drain *d, const int32_t *seq, int32_t n)
     c->tokens = lad_malloc_array((size_t)n, sizeof *c->tokens);
     if (c->tokens == NULL)
         return -1;
-    memcpy(c->tokens, seq, (size_t)n * sizeof *seq);
+    if (n > 0) /* an empty message has no tokens, and seq may be NULL: memcpy must not see it */
+        memcpy(c->tokens, seq, (size_t)n * sizeof *seq);
     c->n_tokens = n;
     for (int32_t i = 0; i < n; i++)
         c->n_wild += d->tok.variable[seq[i]];

@@ -1,15 +1,29 @@
-/* featfile.c - features.h5 written and read collectively, one row block per rank. */
+/*
+ * featfile.c - features.h5 written and read collectively, one row block per rank.
+ *
+ * A features file is untrusted input: lad_h5_open checks its integrity header and digest before HDF5
+ * reads it, and reading then checks what the rest of logad relies on: the attributes' kinds and
+ * ranges, shapes that agree with the event table, counts that are not negative, and session keys
+ * that ascend strictly across all ranks (the row layout, the label join and the outputs' order
+ * assume it).
+ */
 #include "lad_featfile.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lad_assign_file.h"
+#include "lad_comm.h"
 #include "lad_ctx.h"
+#include "lad_escape.h"
 #include "lad_features.h"
 #include "lad_h5.h"
 #include "lad_mem.h"
 #include "lad_version.h"
+
+/* What a rejected features file's message tells the user to do. */
+#define REMEDY "run preprocess again or restore the file"
 
 struct counter_attr {
     const char *name;
@@ -60,13 +74,58 @@ enum lad_status lad_featfile_write(struct lad_ctx *ctx, const char *path, const 
     return lad_h5_write_atomic(ctx, path, write_contents, f);
 }
 
+/*
+ * Collective. Counts and line totals are not negative, and session keys ascend strictly within each
+ * rank and from each rank holding rows to the next (rows are a prefix of ranks in the layout: the
+ * first and last key of every rank are gathered). LAD_ERR_INPUT naming the row otherwise.
+ */
+/* Collective. dense: this rank's rows of /counts as read, before they are compressed into f. */
+static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const struct lad_features *f,
+                                    const int64_t *dense)
+{
+    enum lad_status st = LAD_OK;
+    for (int j = 0; j < f->events.n && st == LAD_OK; j++)
+        if (f->events.lines[j] < 0)
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: /events/lines[%d] is negative (damaged file: %s)", path, j, REMEDY);
+    for (int64_t i = 0; i < f->n_local && st == LAD_OK; i++) {
+        for (int j = 0; j < f->n_events && st == LAD_OK; j++)
+            if (dense[i * f->n_events + j] < 0)
+                st = lad_fail(ctx, LAD_ERR_INPUT, "%s: /counts[%lld, %d] is negative (damaged file: %s)", path,
+                              (long long)(f->row_begin + i), j, REMEDY);
+        if (st == LAD_OK && i > 0 && f->keys[i] <= f->keys[i - 1])
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: /sessions is not strictly ascending at row %lld (damaged file: %s)",
+                          path, (long long)(f->row_begin + i), REMEDY);
+    }
+    int64_t mine[3] = {f->n_local > 0, f->n_local > 0 ? f->keys[0] : 0, f->n_local > 0 ? f->keys[f->n_local - 1] : 0};
+    int64_t *all = lad_malloc_array((size_t)ctx->size * 3, sizeof *all);
+    if (all == NULL)
+        st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory checking %s", path);
+    st = lad_status_agree(ctx, st);
+    if (st == LAD_OK) {
+        lad_comm_check(ctx, MPI_Allgather(mine, 3, MPI_INT64_T, all, 3, MPI_INT64_T, ctx->comm), "checking sessions");
+        /* This rank's first key against the last key of the nearest lower rank holding rows. */
+        for (int r = ctx->rank - 1; r >= 0 && f->n_local > 0; r--)
+            if (all[3 * r]) {
+                if (f->keys[0] <= all[3 * r + 2])
+                    st = lad_fail(ctx, LAD_ERR_INPUT,
+                                  "%s: /sessions is not strictly ascending at row %lld (damaged file: %s)", path,
+                                  (long long)f->row_begin, REMEDY);
+                break;
+            }
+    }
+    free(all);
+    return lad_status_agree(ctx, st);
+}
+
 static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, const char *path, struct lad_features *f)
 {
     char *format = NULL, *kind = NULL;
+    char shown[64]; /* attribute text from the file, escaped for the message */
     int64_t version = 0;
     enum lad_status st = lad_h5_get_str(ctx, h, "/", "format", &format);
     if (st == LAD_OK && strcmp(format, LAD_FEATFILE_FORMAT) != 0)
-        st = lad_fail(ctx, LAD_ERR_INPUT, "%s is a '%s' file, not logad features (%s)", path, format, LAD_FEATFILE_FORMAT);
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s is a '%s' file, not logad features (%s)", path,
+                      lad_escape_str(shown, sizeof shown, format), LAD_FEATFILE_FORMAT);
     if (st == LAD_OK)
         st = lad_h5_get_i64(ctx, h, "/", "format_version", &version);
     if (st == LAD_OK && version != LAD_FEATURES_FORMAT_VERSION)
@@ -74,15 +133,22 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
                       (long long)version, LAD_FEATURES_FORMAT_VERSION);
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "session_kind", &kind);
-    if (st == LAD_OK)
+    if (st == LAD_OK) {
         f->session_kind = strcmp(kind, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
+        if (strcmp(kind, "window") != 0 && strcmp(kind, "hdfs_block") != 0)
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: unknown session kind '%s'", path, lad_escape_str(shown, sizeof shown, kind));
+    }
     if (st == LAD_OK && f->session_kind == LAD_SESSION_WINDOW)
         st = lad_h5_get_str(ctx, h, "/", "window", &f->window_spec);
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "event_source", &f->event_source);
-    for (size_t i = 0; i < N_SUMMARY_ATTRS && st == LAD_OK; i++)
-        st = lad_h5_get_i64(ctx, h, "/", summary_attrs[i].name,
-                            (int64_t *)((char *)&f->summary + summary_attrs[i].offset));
+    for (size_t i = 0; i < N_SUMMARY_ATTRS && st == LAD_OK; i++) {
+        int64_t *v = (int64_t *)((char *)&f->summary + summary_attrs[i].offset);
+        st = lad_h5_get_i64(ctx, h, "/", summary_attrs[i].name, v);
+        if (st == LAD_OK && *v < 0)
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: counter %s = %lld is negative (damaged file: %s)", path,
+                          summary_attrs[i].name, (long long)*v, REMEDY);
+    }
     free(format);
     free(kind);
     st = lad_status_agree(ctx, st);
@@ -114,6 +180,8 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
     if (st == LAD_OK)
         st = lad_h5_read_rows(ctx, h, "/counts", H5T_NATIVE_INT64, cols, f->row_begin, f->n_local, dense);
     if (st == LAD_OK)
+        st = check_values(ctx, path, f, dense);
+    if (st == LAD_OK)
         st = lad_status_agree(ctx, lad_features_set_dense(ctx, f, dense));
     free(dense);
     return st;
@@ -123,7 +191,7 @@ enum lad_status lad_featfile_read(struct lad_ctx *ctx, const char *path, struct 
 {
     memset(f, 0, sizeof *f);
     struct lad_h5 h;
-    enum lad_status st = lad_h5_open(ctx, path, &h);
+    enum lad_status st = lad_h5_open(ctx, path, REMEDY, &h);
     if (st != LAD_OK)
         return st;
     st = read_contents(ctx, &h, path, f);

@@ -171,36 +171,87 @@ enum lad_status lad_h5_write_small(struct lad_ctx *ctx, struct lad_h5 *h, const 
     return write_selection(ctx, h, name, mem_type, rows, cols, 0, ctx->rank == 0 ? rows : 0, data);
 }
 
+/*
+ * Local. The shape of a dataset, its type class and element size, when it is a 1-D or 2-D array that
+ * stores exactly the elements its shape claims (*cols = 0 for 1-D); false otherwise. Callers size
+ * buffers from the shape, so it is only believed when the file holds that much data: a dataset edited
+ * to claim more rows than it stores, or compressed, or never written, does not pass.
+ */
+static bool stored_shape(hid_t dset, int64_t *rows, int64_t *cols, H5T_class_t *cls, size_t *elem)
+{
+    hid_t space = H5Dget_space(dset), ftype = H5Dget_type(dset);
+    hsize_t dims[2] = {0, 0};
+    int nd = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    bool ok = (nd == 1 || nd == 2) && H5Sget_simple_extent_dims(space, dims, NULL) >= 0 && dims[0] <= INT64_MAX &&
+              dims[1] <= INT64_MAX && ftype >= 0;
+    *elem = ok ? H5Tget_size(ftype) : 0;
+    *cls = ok ? H5Tget_class(ftype) : H5T_NO_CLASS;
+    hsize_t points = dims[0] * (nd == 2 ? dims[1] : 1);
+    ok = ok && *elem > 0 && (nd == 1 || dims[1] == 0 || points / dims[1] == dims[0]) && points <= UINT64_MAX / *elem &&
+         H5Dget_storage_size(dset) == points * *elem;
+    *rows = (int64_t)dims[0];
+    *cols = nd == 2 ? (int64_t)dims[1] : 0;
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (space >= 0)
+        H5Sclose(space);
+    return ok;
+}
+
 enum lad_status lad_h5_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t *rows, int64_t *cols)
 {
     *rows = *cols = 0;
     if (!lad_h5_exists(h, name))
         return lad_fail(ctx, LAD_ERR_INPUT, "%s has no dataset '%s'", h->path, name);
-    enum lad_status st = LAD_OK;
     hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
-    hid_t space = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
-    hsize_t dims[2] = {0, 0};
-    int nd = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
-    if (nd < 1 || nd > 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
-        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: dataset '%s' is not a 1-D or 2-D array", h->path, name);
-    *rows = (int64_t)dims[0];
-    *cols = nd == 2 ? (int64_t)dims[1] : 0;
-    if (space >= 0)
-        H5Sclose(space);
+    H5T_class_t cls;
+    size_t elem;
+    int64_t r = 0, c = 0;
+    enum lad_status st = LAD_OK;
+    if (dset < 0 || !stored_shape(dset, &r, &c, &cls, &elem))
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: dataset '%s' is not a 1-D or 2-D array holding all its elements", h->path,
+                      name);
+    else {
+        *rows = r;
+        *cols = c;
+    }
     if (dset >= 0)
         H5Dclose(dset);
     return st;
 }
 
+/*
+ * Local. Whether dataset dset can be read as asked: a stored shape (above) of [rows] or [rows x cols]
+ * (rows < 0: any row count) that holds rows [begin, begin + n_local), and a type of mem_type's class
+ * and, for numbers, size. Records LAD_ERR_INPUT naming the dataset.
+ */
+static enum lad_status check_dataset(struct lad_ctx *ctx, struct lad_h5 *h, hid_t dset, const char *name,
+                                     hid_t mem_type, int64_t rows, int64_t cols, int64_t begin, int64_t n_local)
+{
+    int64_t r, c;
+    H5T_class_t cls;
+    size_t elem;
+    bool stored = stored_shape(dset, &r, &c, &cls, &elem);
+    bool type_ok = cls == H5Tget_class(mem_type) && (cls == H5T_STRING || elem == H5Tget_size(mem_type));
+    bool shape_ok = c == cols && (rows < 0 || r == rows) && begin >= 0 && n_local >= 0 && begin <= r &&
+                    n_local <= r - begin;
+    if (stored && type_ok && shape_ok)
+        return LAD_OK;
+    return lad_fail(ctx, LAD_ERR_INPUT, "%s: dataset '%s' has the wrong %s", h->path, name,
+                    !stored ? "storage for its shape" : !type_ok ? "type" : "shape");
+}
+
 static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
-                                      int64_t n_cols, int64_t begin, int64_t n_local, void *data)
+                                      int64_t rows, int64_t n_cols, int64_t begin, int64_t n_local, void *data)
 {
     enum lad_status st = LAD_OK;
-    hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
+    hid_t dset = lad_h5_exists(h, name) ? H5Dopen2(h->file, name, H5P_DEFAULT) : H5I_INVALID_HID;
     hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
     hssize_t total = fspace >= 0 ? H5Sget_simple_extent_npoints(fspace) : -1;
     if (dset < 0 || fspace < 0 || total < 0)
-        st = lad__h5_error(ctx, h, "open dataset", name);
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s has no readable dataset '%s'", h->path, name);
+    if (st == LAD_OK)
+        st = check_dataset(ctx, h, dset, name, mem_type, rows, n_cols, begin, n_local);
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK && total > 0)
         st = move_rows(ctx, h, dset, fspace, name, mem_type, n_cols, begin, n_local, data, false);
@@ -214,13 +265,13 @@ static enum lad_status read_selection(struct lad_ctx *ctx, struct lad_h5 *h, con
 enum lad_status lad_h5_read_rows(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                  int64_t n_cols, int64_t begin, int64_t n_local, void *data)
 {
-    return read_selection(ctx, h, name, mem_type, n_cols, begin, n_local, data);
+    return read_selection(ctx, h, name, mem_type, -1, n_cols, begin, n_local, data);
 }
 
 enum lad_status lad_h5_read_small(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, hid_t mem_type,
                                   int64_t rows, int64_t cols, void *data)
 {
-    return read_selection(ctx, h, name, mem_type, cols, 0, rows, data);
+    return read_selection(ctx, h, name, mem_type, rows, cols, 0, rows, data);
 }
 
 enum lad_status lad_h5_write_strings(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int n,
@@ -261,8 +312,11 @@ enum lad_status lad_h5_read_strings(struct lad_ctx *ctx, struct lad_h5 *h, const
     hid_t dset = H5Dopen2(h->file, name, H5P_DEFAULT);
     hid_t ftype = dset >= 0 ? H5Dget_type(dset) : H5I_INVALID_HID;
     size_t width = ftype >= 0 ? H5Tget_size(ftype) : 0;
-    if (ftype < 0 || H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) != 0 || width == 0)
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) != 0 || width == 0 || cols != 0)
         st = lad_fail(ctx, LAD_ERR_INPUT, "%s: '%s' is not an array of fixed-length strings", h->path, name);
+    else if (rows > LAD_H5_MAX_STRINGS || width > LAD_H5_MAX_STRING)
+        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: '%s' holds %lld strings of %zu bytes, more than logad writes (%d of %d)",
+                      h->path, name, (long long)rows, width, LAD_H5_MAX_STRINGS, LAD_H5_MAX_STRING);
     if (ftype >= 0)
         H5Tclose(ftype);
     if (dset >= 0)
@@ -335,14 +389,47 @@ enum lad_status lad_h5_attr_str(struct lad_ctx *ctx, struct lad_h5 *h, const cha
     return st;
 }
 
+/*
+ * Local. Opens attribute name of obj after checking that it holds exactly one value of type class
+ * `cls` (and, for numbers, the size of the memory type): H5Aread writes every element of the
+ * attribute, so an attribute edited into an array would overrun the caller's variable.
+ */
+static hid_t open_attr(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, H5T_class_t cls,
+                       size_t size, enum lad_status *st)
+{
+    *st = LAD_OK;
+    if (!lad_h5_exists(h, obj) || H5Aexists_by_name(h->file, obj, name, H5P_DEFAULT) <= 0) {
+        *st = lad_fail(ctx, LAD_ERR_INPUT, "%s: attribute '%s' of '%s' is missing", h->path, name, obj);
+        return H5I_INVALID_HID;
+    }
+    hid_t attr = H5Aopen_by_name(h->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t space = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
+    hid_t ftype = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+    bool ok = space >= 0 && ftype >= 0 && H5Sget_simple_extent_npoints(space) == 1 && H5Tget_class(ftype) == cls;
+    if (ok && cls == H5T_STRING)
+        ok = H5Tis_variable_str(ftype) == 0 && H5Tget_size(ftype) <= LAD_H5_MAX_STRING;
+    else if (ok)
+        ok = H5Tget_size(ftype) == size;
+    if (!ok) {
+        *st = lad_fail(ctx, LAD_ERR_INPUT, "%s: attribute '%s' of '%s' is not one %s", h->path, name, obj,
+                       cls == H5T_STRING ? "fixed-length string" : cls == H5T_FLOAT ? "double" : "64-bit integer");
+        if (attr >= 0)
+            H5Aclose(attr);
+        attr = H5I_INVALID_HID;
+    }
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (space >= 0)
+        H5Sclose(space);
+    return attr;
+}
+
 static enum lad_status read_attr(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name,
                                  hid_t type, void *value)
 {
-    if (H5Aexists_by_name(h->file, obj, name, H5P_DEFAULT) <= 0)
-        return lad_fail(ctx, LAD_ERR_INPUT, "%s: attribute '%s' of '%s' is missing", h->path, name, obj);
-    hid_t attr = H5Aopen_by_name(h->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    enum lad_status st = LAD_OK;
-    if (attr < 0 || H5Aread(attr, type, value) < 0)
+    enum lad_status st;
+    hid_t attr = open_attr(ctx, h, obj, name, H5Tget_class(type), H5Tget_size(type), &st);
+    if (st == LAD_OK && H5Aread(attr, type, value) < 0)
         st = lad_fail(ctx, LAD_ERR_INPUT, "%s: cannot read attribute '%s' of '%s'", h->path, name, obj);
     if (attr >= 0)
         H5Aclose(attr);
@@ -362,14 +449,14 @@ enum lad_status lad_h5_get_f64(struct lad_ctx *ctx, struct lad_h5 *h, const char
 enum lad_status lad_h5_get_str(struct lad_ctx *ctx, struct lad_h5 *h, const char *obj, const char *name, char **v)
 {
     *v = NULL;
-    if (H5Aexists_by_name(h->file, obj, name, H5P_DEFAULT) <= 0)
-        return lad_fail(ctx, LAD_ERR_INPUT, "%s: attribute '%s' of '%s' is missing", h->path, name, obj);
-    hid_t attr = H5Aopen_by_name(h->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    hid_t ftype = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
-    enum lad_status st = LAD_OK;
-    if (ftype < 0 || H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) != 0)
-        st = lad_fail(ctx, LAD_ERR_INPUT, "%s: attribute '%s' is not a fixed-length string", h->path, name);
+    enum lad_status st;
+    hid_t attr = open_attr(ctx, h, obj, name, H5T_STRING, 0, &st);
+    hid_t ftype = st == LAD_OK ? H5Aget_type(attr) : H5I_INVALID_HID;
+    if (st == LAD_OK && ftype < 0)
+        st = lad__h5_error(ctx, h, "read the type of attribute", name);
     if (st == LAD_OK) {
+        /* Read as a NUL-terminated string of the stored width into width + 1 zeroed bytes: whatever
+         * the padding in the file, the result ends within the buffer. */
         size_t width = H5Tget_size(ftype);
         hid_t type = H5Tcopy(H5T_C_S1);
         H5Tset_size(type, width);

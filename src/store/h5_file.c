@@ -5,15 +5,18 @@
  * 1.10 a failed metadata flush while closing leaves the file's ID dangling, so MPI_Finalize crashes
  * (H5F__close_cb). So the closing flush must never meet a full disk: while a file is written, rank 0
  * holds 256 KiB beside it (the largest file of logad has under 8 KiB of metadata) and frees it just
- * before the close, after emptying the file on failure.
+ * before the close, after emptying the file on failure. Once closed, the file gets its integrity
+ * header (h5_seal.c); a file is opened for reading only after that header and digest check out.
  */
 #include "lad_h5.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -100,32 +103,46 @@ enum lad_status lad_h5_create(struct lad_ctx *ctx, const char *path, struct lad_
 {
     h5_init(h, path);
     enum lad_status st = LAD_OK;
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
+    /* The user block is where lad_h5_seal puts the integrity header once the file is complete. */
+    if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0 || fcpl < 0 ||
+        H5Pset_userblock(fcpl, LAD_H5_USERBLOCK) < 0)
         st = lad__h5_error(ctx, h, "set up MPI-IO for", path);
     errno = 0;
-    if (st == LAD_OK && (h->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0)
+    if (st == LAD_OK && (h->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
         st = lad_fail(ctx, LAD_ERR_IO, "cannot create %s (HDF5): %s", path, strerror(errno ? errno : EIO));
     if (fapl >= 0)
         H5Pclose(fapl);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
     return h5_ready(ctx, h, st);
 }
 
-enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5 *h)
+/* Local. The identity of the file at path: a file replaced or rewritten in between differs. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, const char *remedy, struct lad_h5 *h)
 {
     h5_init(h, path);
     enum lad_status st = LAD_OK;
+    struct stat before = {0}, after = {0};
     if (ctx->rank == 0) {
         FILE *fp = fopen(path, "rb");
-        if (fp == NULL)
+        if (fp == NULL || fstat(fileno(fp), &before) != 0)
             st = lad_fail(ctx, LAD_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-        else {
+        else if (!S_ISREG(before.st_mode))
+            st = lad_fail(ctx, LAD_ERR_IO, "cannot read %s: not a regular file", path);
+        if (fp != NULL)
             fclose(fp);
-            if (H5Fis_hdf5(path) <= 0)
-                st = lad_fail(ctx, LAD_ERR_INPUT, "%s is not an HDF5 file", path);
-        }
     }
     st = lad_status_agree(ctx, st);
+    /* Untrusted bytes never reach libhdf5: the whole file is checked first (h5_seal.c). */
+    if (st == LAD_OK)
+        st = lad_h5_verify(ctx, path, remedy);
     if (st != LAD_OK)
         return st;
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -135,6 +152,9 @@ enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, struct lad_h5
         st = lad_fail(ctx, LAD_ERR_IO, "cannot open %s (HDF5)", path);
     if (fapl >= 0)
         H5Pclose(fapl);
+    /* What HDF5 opened is what was checked, unless the file was replaced in between (rank 0 asks). */
+    if (st == LAD_OK && ctx->rank == 0 && (stat(path, &after) != 0 || !same_file(&before, &after)))
+        st = lad_fail(ctx, LAD_ERR_IO, "%s changed while it was being read; try again", path);
     return h5_ready(ctx, h, st);
 }
 
@@ -221,6 +241,9 @@ enum lad_status lad_h5_write_atomic(struct lad_ctx *ctx, const char *path, lad_h
         enum lad_status cst = close_or_abort(ctx, &h, tmp);
         if (st == LAD_OK)
             st = cst;
+        /* Complete and closed: the integrity header goes in before the file gets its final name. */
+        if (st == LAD_OK)
+            st = lad_h5_seal(ctx, tmp, path);
     }
     if (ctx->rank == 0)
         unlink(reserve);

@@ -263,7 +263,7 @@ static void test_h5_split(void)
         CU_ASSERT_EQUAL(lad_h5_write_atomic(ctx, path, write_rows, &w), LAD_OK);
         lad_comm_set_limits(limit_sets[N_LIMIT_SETS - 1 - l]);
         struct lad_h5 h;
-        CU_ASSERT_EQUAL(lad_h5_open(ctx, path, &h), LAD_OK);
+        CU_ASSERT_EQUAL(lad_h5_open(ctx, path, "write it again", &h), LAD_OK);
         int64_t *m = calloc((size_t)(n_local * cols + 1), sizeof *m), *v = calloc((size_t)n_local + 1, sizeof *v);
         CU_ASSERT_EQUAL(lad_h5_read_rows(ctx, &h, "/m", H5T_NATIVE_INT64, cols, begin, n_local, m), LAD_OK);
         CU_ASSERT_EQUAL(lad_h5_read_rows(ctx, &h, "/v", H5T_NATIVE_INT64, 0, begin, n_local, v), LAD_OK);
