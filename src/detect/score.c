@@ -2,12 +2,15 @@
 #include "lad_score.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_features.h"
+#include "lad_hash.h"
 #include "lad_mem.h"
 #include "lad_model_file.h"
 #include "lad_top.h"
@@ -101,6 +104,72 @@ static double score_row(const struct lad_model *m, const int64_t *x, const doubl
     return s;
 }
 
+/*
+ * Equal rows get equal verdicts: a session's row of counts is all that its score and explanation
+ * depend on, and HDFS blocks repeat a few thousand distinct rows over millions of blocks. A row seen
+ * before on this rank copies the first one's verdict, which is the same computation on the same
+ * numbers, so the bits are those of scoring it again, at any rank count.
+ */
+struct row_memo {
+    uint64_t *hash; /* per slot; a slot is empty when its row is -1 */
+    int64_t *row;
+    size_t mask;
+    size_t used, cap; /* entries, and how many the table takes before it stops remembering */
+};
+
+static bool memo_init(struct row_memo *m, int64_t n_rows)
+{
+    size_t want = (size_t)(n_rows < ((int64_t)1 << 20) ? n_rows : ((int64_t)1 << 20));
+    size_t slots = 16;
+    while (slots < 2 * want)
+        slots <<= 1;
+    m->hash = lad_malloc_array(slots, sizeof *m->hash);
+    m->row = lad_malloc_array(slots, sizeof *m->row);
+    m->mask = slots - 1;
+    m->used = 0;
+    m->cap = slots / 2;
+    if (m->hash == NULL || m->row == NULL)
+        return false;
+    for (size_t i = 0; i < slots; i++)
+        m->row[i] = -1;
+    return true;
+}
+
+static void memo_free(struct row_memo *m)
+{
+    free(m->hash);
+    free(m->row);
+}
+
+static uint64_t row_hash(struct lad_row r)
+{
+    uint64_t h = lad_hash_bytes(r.cols, (size_t)r.n * sizeof *r.cols, (uint64_t)r.n);
+    return lad_hash_bytes(r.vals, (size_t)r.n * sizeof *r.vals, h);
+}
+
+static bool rows_equal(struct lad_row a, struct lad_row b)
+{
+    return a.n == b.n && memcmp(a.cols, b.cols, (size_t)a.n * sizeof *a.cols) == 0 &&
+           memcmp(a.vals, b.vals, (size_t)a.n * sizeof *a.vals) == 0;
+}
+
+/* The earlier row equal to row r, or -1 (then r is remembered while there is room). */
+static int64_t memo_find(struct row_memo *m, const struct lad_features *f, int64_t r)
+{
+    const struct lad_row row = lad_features_row(f, r);
+    const uint64_t h = row_hash(row);
+    size_t i = (size_t)h & m->mask;
+    for (; m->row[i] >= 0; i = (i + 1) & m->mask)
+        if (m->hash[i] == h && rows_equal(lad_features_row(f, m->row[i]), row))
+            return m->row[i];
+    if (m->used < m->cap) {
+        m->hash[i] = h;
+        m->row[i] = r;
+        m->used++;
+    }
+    return -1;
+}
+
 enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, const struct lad_features *f,
                                const struct lad_column_map *map, int n_top, struct lad_verdicts *v)
 {
@@ -110,8 +179,9 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
     int64_t *dense = lad_malloc_array((size_t)f->n_events, sizeof *dense);
     double *y = lad_malloc_array((size_t)n, sizeof *y);
     double *buf = lad_malloc_array((size_t)n, sizeof *buf);
+    struct row_memo memo = {0};
     int top[LAD_TOP_EVENTS_MAX];
-    if (st == LAD_OK && (x == NULL || y == NULL || buf == NULL || dense == NULL))
+    if (st == LAD_OK && (x == NULL || y == NULL || buf == NULL || dense == NULL || !memo_init(&memo, f->n_local)))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory scoring");
     v->model_name = lad_model_type_name(m->type);
     v->events = &m->events;
@@ -119,18 +189,31 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
     if (st == LAD_OK)
         memcpy(v->columns, map->model_to_feature, (size_t)n * sizeof *v->columns);
     for (int64_t r = 0; st == LAD_OK && r < f->n_local; r++) {
-        const int64_t *row = dense;
+        const size_t at = (size_t)r * (size_t)n_top;
+        const int64_t same = memo_find(&memo, f, r);
+        if (same >= 0) {
+            const size_t from = (size_t)same * (size_t)n_top;
+            v->score[r] = v->score[same];
+            v->anomaly[r] = v->anomaly[same];
+            for (int t = 0; t < n_top; t++) {
+                v->top[at + t] = v->top[from + t];
+                v->observed[at + t] = v->observed[from + t];
+                v->expected[at + t] = v->expected[from + t];
+                v->contribution[at + t] = v->contribution[from + t];
+            }
+            continue;
+        }
         lad_features_row_dense(f, r, dense);
         for (int j = 0; j < n; j++)
-            x[j] = map->model_to_feature[j] >= 0 ? row[map->model_to_feature[j]] : 0;
+            x[j] = map->model_to_feature[j] >= 0 ? dense[map->model_to_feature[j]] : 0;
         lad_transform_apply(&m->transform, x, y);
-        const size_t at = (size_t)r * (size_t)n_top;
         double s = score_row(m, x, y, buf, n_top, top, v->observed + at, v->expected + at, v->contribution + at);
         v->score[r] = s;
         v->anomaly[r] = s > v->threshold;
         for (int t = 0; t < n_top; t++)
             v->top[at + t] = top[t];
     }
+    memo_free(&memo);
     free(x);
     free(dense);
     free(y);

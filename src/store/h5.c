@@ -39,10 +39,12 @@ enum lad_status lad_h5_group(struct lad_ctx *ctx, struct lad_h5 *h, const char *
 {
     if (lad_h5_exists(h, name))
         return LAD_OK;
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), gcpl = H5Pcreate(H5P_GROUP_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
-    hid_t g = H5Gcreate2(h->file, name, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    H5Pset_obj_track_times(gcpl, 0); /* no creation times: the same input gives the same bytes */
+    hid_t g = H5Gcreate2(h->file, name, lcpl, gcpl, H5P_DEFAULT);
     H5Pclose(lcpl);
+    H5Pclose(gcpl);
     enum lad_status st = g < 0 ? lad__h5_error(ctx, h, "create group", name) : LAD_OK;
     if (g >= 0)
         H5Gclose(g);
@@ -140,7 +142,8 @@ static enum lad_status write_selection(struct lad_ctx *ctx, struct lad_h5 *h, co
     hid_t dset = H5I_INVALID_HID;
     enum lad_status st = LAD_OK;
     /* Every element is written by exactly one rank: writing fill values first would write it twice. */
-    if (fspace < 0 || lcpl < 0 || dcpl < 0 || H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
+    if (fspace < 0 || lcpl < 0 || dcpl < 0 || H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0 ||
+        H5Pset_obj_track_times(dcpl, 0) < 0) /* no creation times: the same input gives the same bytes */
         st = lad__h5_error(ctx, h, "create dataspace for", name);
     if (st == LAD_OK && (dset = H5Dcreate2(h->file, name, mem_type, fspace, lcpl, dcpl, H5P_DEFAULT)) < 0)
         st = lad__h5_error(ctx, h, "create dataset", name);
