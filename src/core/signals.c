@@ -1,14 +1,18 @@
 /*
  * signals.c - termination signals remove this process's temporaries and locks, then exit 128+signo.
  *
- * The handler may run on any thread (OpenMP workers, MPI progress threads), so "what happens now" is
- * one atomic phase that the handler and the committing main thread both change by compare-and-swap:
- * whichever gets there first decides, and a signal never races with the renames of a commit. Only
- * async-signal-safe calls are made in the handler: unlink(2) (lad_outfile_remove_registered),
- * write(2) and _exit(2).
+ * The kernel may deliver a signal to any thread (OpenMP workers, MPI progress threads). The handler
+ * then passes it on to the main thread and returns: only the main thread creates files (outputs, and
+ * the lock probes Open MPI's MPI-IO makes beside a file it opens), so a handler that unlinks them while
+ * the main thread goes on could race with a creation and leave a file behind. On the main thread,
+ * "what happens now" is one atomic phase that the handler and the commit both change by
+ * compare-and-swap: whichever gets there first decides, and a signal never races with the renames of
+ * a commit. Only async-signal-safe calls are made in the handler: pthread_kill(3), unlink(2)
+ * (lad_outfile_remove_registered), write(2) and _exit(2).
  */
 #include "lad_signals.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -21,6 +25,7 @@ enum phase { PHASE_RUNNING = 0, PHASE_COMMITTING, PHASE_COMMITTED, PHASE_DYING }
 static atomic_int phase;
 static atomic_int held_signal;
 static int my_rank;
+static pthread_t main_thread;
 
 static const struct {
     int signo;
@@ -55,6 +60,10 @@ static void die(int signo, bool committed)
 
 static void on_signal(int signo)
 {
+    if (!pthread_equal(pthread_self(), main_thread)) {
+        pthread_kill(main_thread, signo);
+        return;
+    }
     int seen = PHASE_RUNNING;
     if (atomic_compare_exchange_strong(&phase, &seen, PHASE_DYING))
         die(signo, false);
@@ -64,12 +73,13 @@ static void on_signal(int signo)
     }
     if (seen == PHASE_COMMITTED && atomic_compare_exchange_strong(&phase, &seen, PHASE_DYING))
         die(signo, true);
-    /* PHASE_DYING: another thread is already on its way out. */
+    /* PHASE_DYING: the handler is already on its way out (a second signal inside it). */
 }
 
 void lad_signals_install(int rank)
 {
     my_rank = rank;
+    main_thread = pthread_self();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -104,7 +114,7 @@ void lad_signals_enter_commit(void)
     if (atomic_compare_exchange_strong(&phase, &seen, PHASE_COMMITTING))
         return;
     for (;;)
-        pause(); /* a handler on another thread is removing the temporaries and will _exit */
+        pause(); /* not reached while handlers run on the main thread; kept as the safe answer */
 }
 
 void lad_signals_leave_commit(bool committed)

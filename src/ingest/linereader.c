@@ -17,6 +17,7 @@
 #include "lad_linereader.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "lad_inputs.h"
 #include "lad_log.h"
 #include "lad_mem.h"
+#include "lad_outfile.h"
 #include "lad_partition.h"
 
 /* Past the segment end we only need the rest of one line: read in small steps. */
@@ -99,8 +101,18 @@ static enum lad_status start_segment(struct lad_linereader *r)
 {
     const struct lad_segment *s = &r->segs[r->seg];
     const char *path = r->in->files[s->file_index].path;
+    /* Open MPI's MPI-IO probes file locking with "<file>.locktest.0" beside the input while it opens
+     * it (0: the rank in MPI_COMM_SELF), and removes it before the open returns; a signal in between
+     * removes it too. */
+    char probe[PATH_MAX];
+    int probe_slot = 0;
+    if (snprintf(probe, sizeof probe, "%s.locktest.0", path) < (int)sizeof probe)
+        probe_slot = lad_outfile_track_scratch(probe);
     errno = 0;
     int rc = MPI_File_open(MPI_COMM_SELF, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &r->fh);
+    int open_errno = errno;
+    lad_outfile_untrack(probe_slot);
+    errno = open_errno;
     if (rc != MPI_SUCCESS) {
         r->fh = MPI_FILE_NULL;
         return lad_comm_io_error(r->ctx, rc, errno, "cannot open", path);
