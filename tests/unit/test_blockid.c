@@ -187,7 +187,7 @@ static void test_many_ids_per_line(void)
     }
     double t = lad_test_seconds() - t0;
     CU_ASSERT_TRUE(all_ok);
-    CU_ASSERT(t < 2.0);
+    CU_ASSERT(t < 20.0); /* linear vs quadratic (52 s for 20 such lines), with room for sanitizers */
     for (int i = 0; i < IDS; i++)
         if (ids[i] != (i % 3 == 0 ? -1 : 1) * (int64_t)(i * 7919 % 1000003)) {
             CU_FAIL("ids out of order");

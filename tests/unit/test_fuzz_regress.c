@@ -29,9 +29,9 @@ static void test_logformat_backtracking(void)
     double t0 = lad_test_seconds();
     CU_ASSERT_FALSE(lad_logformat_match(fmt, line, n, &hdr));
     double took = lad_test_seconds() - t0;
-    if (took > 1.0)
+    if (took > 10.0)
         fprintf(stderr, "\nnon-matching line took %.1f s\n", took);
-    CU_ASSERT_TRUE(took < 1.0);
+    CU_ASSERT_TRUE(took < 10.0); /* it took minutes; room for sanitizers and a loaded machine */
 
     const char *ok = "03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs opening app";
     CU_ASSERT_TRUE_FATAL(lad_logformat_match(fmt, ok, strlen(ok), &hdr));

@@ -391,9 +391,9 @@ static void test_hostile_lines(void)
             worst = t > worst ? t : worst;
             lad_logformat_free(&fmt);
         }
-        if (worst > 1.0)
+        if (worst > 10.0)
             fprintf(stderr, "hostile line %zu (%zu bytes): %.3f s\n", c, n, worst);
-        CU_ASSERT(worst < 1.0);
+        CU_ASSERT(worst < 10.0); /* linear vs backtracking (minutes), with room for sanitizers */
         free(line);
     }
     lad_logformat_free(&hdfs);

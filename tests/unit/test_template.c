@@ -99,8 +99,9 @@ static void test_load(void)
 }
 
 /*
- * A 7 MB file of 200,000 templates loads in well under a second (the pairwise duplicate check took
- * minutes), and a duplicate on its last line is still found, named by its line, its id escaped.
+ * A 7 MB file of 200,000 templates loads (the pairwise duplicate check took minutes on it: the bound
+ * below only tells linear from quadratic, with room for a loaded machine under ASan, where a 2 s
+ * bound failed), and a duplicate on its last line is still found, named by its line, its id escaped.
  */
 static void test_large_file_and_duplicates(void)
 {
@@ -116,7 +117,7 @@ static void test_large_file_and_duplicates(void)
     CU_ASSERT_EQUAL_FATAL(lad_template_set_load(&lad_test_ctx, "tpl_large.csv", &set), LAD_OK);
     double t = lad_test_seconds() - t0;
     CU_ASSERT_EQUAL(set.n, N);
-    CU_ASSERT(t < 2.0);
+    CU_ASSERT(t < 30.0);
     lad_template_set_free(&set);
 
     fp = fopen("tpl_large.csv", "a");
