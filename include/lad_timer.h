@@ -16,7 +16,7 @@ enum lad_phase {
     LAD_PHASE_SHUFFLE,   /* moving per-block counts to their owner ranks */
     LAD_PHASE_ORDER,     /* global block order and the row-block layout */
     LAD_PHASE_WRITE,     /* writing HDF5 / CSV outputs */
-    LAD_PHASE_LOAD,      /* reading features or models from HDF5 */
+    LAD_PHASE_LOAD,      /* reading features or models from HDF5, and labels */
     LAD_PHASE_TRANSFORM, /* feature transform (TF-IDF, centering) */
     LAD_PHASE_TRAIN,     /* model fitting (ScaLAPACK, Newton) */
     LAD_PHASE_SCORE,     /* scoring every block */

@@ -70,8 +70,10 @@ enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const st
 {
     *label = lad_malloc_array((size_t)f->n_local, sizeof **label);
     enum lad_status st = lad_status_agree(ctx, *label ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+    lad_timer_start(ctx, LAD_PHASE_LOAD); /* reading a labels file of millions of rows takes time too */
     if (st == LAD_OK)
         st = lad_labels_load(ctx, path, f, *label, stats);
+    lad_timer_stop(ctx, LAD_PHASE_LOAD);
     if (st == LAD_OK)
         lad_labels_report(ctx, path, stats);
     else
