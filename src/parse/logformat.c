@@ -185,6 +185,7 @@ enum lad_status lad_logformat_compile(struct lad_ctx *ctx, const char *format, s
                 f->names[f->n_fields] = lad_strndup(p + 1, len);
                 if (f->names[f->n_fields] == NULL ||
                     !push_node(f, &cap, (struct node){.kind = NODE_FIELD, .field = f->n_fields})) {
+                    lad_free(&f->names[f->n_fields]); /* not counted yet: lad_logformat_free would miss it */
                     st = lad_fail(ctx, LAD_ERR_NOMEM, "log format: out of memory or more than %d parts", MAX_NODES);
                     break;
                 }

@@ -42,8 +42,40 @@ static void test_logformat_backtracking(void)
     lad_logformat_free(&fmt);
 }
 
+/*
+ * fuzz_logformat (leak-field-past-node-limit): a field whose name was copied when the format had
+ * already used its 128 parts was neither counted nor freed. The compile must fail with LAD_ERR_NOMEM
+ * naming the limit, and free everything (the sanitizer run checks this test with leak detection).
+ */
+static void test_logformat_field_past_node_limit(void)
+{
+    char format[512];
+    size_t n = 0;
+    for (int i = 0; i < 64; i++) { /* literal, space: two parts each, 128 in all */
+        format[n++] = 'a';
+        format[n++] = ' ';
+    }
+    memcpy(format + n, "<Content>", sizeof "<Content>");
+    struct lad_logformat *fmt = NULL;
+    CU_ASSERT_EQUAL(lad_logformat_compile(&lad_test_ctx, format, &fmt), LAD_ERR_NOMEM);
+    CU_ASSERT_PTR_NULL(fmt);
+    CU_ASSERT_PTR_NOT_NULL(strstr(lad_test_ctx.err_msg, "128 parts"));
+    lad_ctx_clear_error(&lad_test_ctx);
+    /* The field right at the limit: 63 literal-space pairs, then the field as part 127. */
+    n = 0;
+    for (int i = 0; i < 63; i++) {
+        format[n++] = 'a';
+        format[n++] = ' ';
+    }
+    memcpy(format + n, "<Content>", sizeof "<Content>");
+    CU_ASSERT_EQUAL(lad_logformat_compile(&lad_test_ctx, format, &fmt), LAD_OK);
+    lad_logformat_free(&fmt);
+    lad_ctx_clear_error(&lad_test_ctx);
+}
+
 static CU_TestInfo tests[] = {
     {"logformat: no exponential backtracking", test_logformat_backtracking},
+    {"logformat: a field past the part limit is freed", test_logformat_field_past_node_limit},
     CU_TEST_INFO_NULL,
 };
 static CU_SuiteInfo suites[] = {{"fuzz_regress", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
