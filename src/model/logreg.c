@@ -260,6 +260,7 @@ enum lad_status lad_logreg_alloc(struct lad_ctx *ctx, struct lad_logreg_model *m
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %d weights", n);
     return LAD_OK;
 }
+
 void lad_logreg_free(struct lad_logreg_model *m)
 {
     if (m == NULL)
