@@ -114,6 +114,14 @@ int lad_outfile_track_lock(const char *path);
  */
 int lad_outfile_track_scratch(const char *path);
 
+/*
+ * Local. Registers, as a scratch file, the probe "<file>.locktest.<rank>" that Open MPI's MPI-IO makes
+ * beside `file` while it opens it (rank: this process's rank in the communicator of the open) and
+ * removes before the open returns, so that a signal in between removes it too. Untrack the handle
+ * once the open has returned. Returns a handle > 0, or 0 when the registry is full.
+ */
+int lad_outfile_track_lock_probe(const char *file, int rank);
+
 /* Local, async-signal-safe. Forgets a handle from lad_outfile_track_lock or _track_scratch (0 is
  * ignored). */
 void lad_outfile_untrack(int handle);

@@ -306,21 +306,16 @@ void lad_outfile_abort(struct lad_outfile *out)
     out->handle = 0;
 }
 
-/*
- * Open MPI's own MPI-IO (OMPIO), while it opens a file, probes file locking with a file of its own,
- * "<file>.locktest.<rank>", which it removes before the open returns. A signal in between would
- * leave it, so it is registered too, for as long as the temporary is being written.
- */
-static int track_locktest(const char *tmp_path, int rank, int state)
+/* The name of Open MPI's lock probe beside file; false when it does not fit. */
+static bool lock_probe_name(const char *file, int rank, char *probe)
 {
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s.locktest.%d", tmp_path, rank) >= (int)sizeof path)
-        return 0;
-    if (state == SLOT_FREE) {
-        lad_outfile_untrack(find(path));
-        return 0;
-    }
-    return track(path, state);
+    return snprintf(probe, PATH_MAX, "%s.locktest.%d", file, rank) < PATH_MAX;
+}
+
+int lad_outfile_track_lock_probe(const char *file, int rank)
+{
+    char probe[PATH_MAX];
+    return lock_probe_name(file, rank, probe) ? track(probe, SLOT_SCRATCH) : 0;
 }
 
 enum lad_status lad_outfile_collective_begin(struct lad_ctx *ctx, const char *path, char *tmp_path)
@@ -339,7 +334,8 @@ enum lad_status lad_outfile_collective_begin(struct lad_ctx *ctx, const char *pa
         return lad_fail(ctx, LAD_ERR_MPI, "broadcast of a file name failed");
     /* Every rank registers the name: if rank 0 dies, the others still remove the file on SIGTERM. */
     int handle = track(tmp_path, SLOT_WRITING);
-    int locktest = handle ? track_locktest(tmp_path, ctx->rank, SLOT_SCRATCH) : 0;
+    /* Kept for as long as the temporary is being written: HDF5 and the seal open it again. */
+    int locktest = handle ? lad_outfile_track_lock_probe(tmp_path, ctx->rank) : 0;
     st = handle && locktest ? LAD_OK
                 : lad_fail(ctx, LAD_ERR_INTERNAL, "more than %d outputs open at once (writing %s)",
                            LAD_OUTFILE_SLOTS, path);
@@ -356,7 +352,9 @@ enum lad_status lad_outfile_collective_end(struct lad_ctx *ctx, const char *path
 {
     enum lad_status st = lad_status_agree(ctx, local);
     int handle = find(tmp_path);
-    track_locktest(tmp_path, ctx->rank, SLOT_FREE); /* the file is closed: no probe is left to remove */
+    char probe[PATH_MAX];
+    if (lock_probe_name(tmp_path, ctx->rank, probe)) /* the file is closed: no probe is left to remove */
+        lad_outfile_untrack(find(probe));
     if (ctx->rank == 0) {
         if (st == LAD_OK && deferring && handle) {
             make_pending(handle, path);

@@ -17,7 +17,6 @@
 #include "lad_linereader.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,13 +100,9 @@ static enum lad_status start_segment(struct lad_linereader *r)
 {
     const struct lad_segment *s = &r->segs[r->seg];
     const char *path = r->in->files[s->file_index].path;
-    /* Open MPI's MPI-IO probes file locking with "<file>.locktest.0" beside the input while it opens
-     * it (0: the rank in MPI_COMM_SELF), and removes it before the open returns; a signal in between
-     * removes it too. */
-    char probe[PATH_MAX];
-    int probe_slot = 0;
-    if (snprintf(probe, sizeof probe, "%s.locktest.0", path) < (int)sizeof probe)
-        probe_slot = lad_outfile_track_scratch(probe);
+    /* The lock probe Open MPI makes beside the input while opening it goes with a signal too (rank 0 of
+     * MPI_COMM_SELF). */
+    int probe_slot = lad_outfile_track_lock_probe(path, 0);
     errno = 0;
     int rc = MPI_File_open(MPI_COMM_SELF, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &r->fh);
     int open_errno = errno;

@@ -207,11 +207,12 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
                          MPI_Bcast(t->key, LAD__TOP_BLOCKS, MPI_INT64_T, 0, ctx->comm) != MPI_SUCCESS))
         st = lad_fail(ctx, LAD_ERR_MPI, "broadcast of the top blocks failed");
     /* The owners send the chosen rows: (index among the chosen, label, counts). */
-    int64_t *send = NULL;
+    int64_t *send = NULL, *dense = NULL;
     int n_send = 0;
     if (st == LAD_OK) {
         send = lad_malloc_array((size_t)(t->n ? t->n : 1) * (size_t)width, sizeof *send);
-        st = lad_status_agree(ctx, send ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+        dense = lad_malloc_array((size_t)(f->n_events > 0 ? f->n_events : 1), sizeof *dense);
+        st = lad_status_agree(ctx, send && dense ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     }
     for (int i = 0; st == LAD_OK && i < t->n; i++) {
         int64_t r = find_row(f, t->key[i]);
@@ -220,16 +221,10 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
         int64_t *s = send + (size_t)n_send++ * (size_t)width;
         s[0] = i;
         s[1] = label ? label[r] : LAD_LABEL_UNKNOWN;
-        /* Columns in the model's order (v->columns maps them to feature columns). */
+        /* Columns in the model's order (v->columns maps them to feature columns), as scoring reads them. */
+        lad_features_row_dense(f, r, dense);
         for (int j = 0; j < n_events; j++)
-            s[2 + j] = 0;
-        struct lad_row row = lad_features_row(f, r);
-        for (int j = 0; j < n_events; j++)
-            for (int k = 0; v->columns[j] >= 0 && k < row.n; k++)
-                if (row.cols[k] == v->columns[j]) {
-                    s[2 + j] = row.vals[k];
-                    break;
-                }
+            s[2 + j] = v->columns[j] >= 0 ? dense[v->columns[j]] : 0;
     }
     int n_values = n_send * width;
     if (st == LAD_OK && MPI_Gather(&n_values, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm) != MPI_SUCCESS)
@@ -249,6 +244,7 @@ enum lad_status lad__top_blocks_compute(struct lad_ctx *ctx, const struct lad_fe
             memcpy(t->counts + s[0] * n_events, s + 2, (size_t)n_events * sizeof *s);
         }
     free(send);
+    free(dense);
     free(all);
     free(rows);
     free(counts);

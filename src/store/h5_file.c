@@ -148,8 +148,10 @@ enum lad_status lad_h5_open(struct lad_ctx *ctx, const char *path, const char *r
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0 || H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL) < 0)
         st = lad__h5_error(ctx, h, "set up MPI-IO for", path);
+    int probe_slot = lad_outfile_track_lock_probe(path, ctx->rank); /* Open MPI's, beside path */
     if (st == LAD_OK && (h->file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0)
         st = lad_fail(ctx, LAD_ERR_IO, "cannot open %s (HDF5)", path);
+    lad_outfile_untrack(probe_slot);
     if (fapl >= 0)
         H5Pclose(fapl);
     /* What HDF5 opened is what was checked, unless the file was replaced in between (rank 0 asks). */

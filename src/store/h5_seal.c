@@ -36,6 +36,7 @@
 #include "lad_digest.h"
 #include "lad_hash.h"
 #include "lad_mem.h"
+#include "lad_outfile.h"
 #include "lad_version.h"
 #include "h5_internal.h"
 
@@ -159,7 +160,9 @@ static enum lad_status file_digest(struct lad_ctx *ctx, MPI_File fh, uint64_t da
 static enum lad_status open_all(struct lad_ctx *ctx, const char *path, int mode, const char *name, MPI_File *fh)
 {
     *fh = MPI_FILE_NULL;
+    int probe_slot = lad_outfile_track_lock_probe(path, ctx->rank); /* Open MPI's, beside path */
     int rc = MPI_File_open(ctx->comm, path, mode, MPI_INFO_NULL, fh);
+    lad_outfile_untrack(probe_slot);
     enum lad_status st = LAD_OK;
     if (rc != MPI_SUCCESS) {
         *fh = MPI_FILE_NULL;
