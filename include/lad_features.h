@@ -69,6 +69,11 @@ struct lad_features {
     struct lad_ingest_summary summary;
     struct lad_assigner *assigner; /* how training assigned events (ingested logs; lad_assign.h), or NULL */
     int8_t *line_label;   /* --line-labels: n_local LAD_LABEL_* from the lines' <Label> field, or NULL */
+    /* The distinct rows (lad_features_group_rows; NULL and 0 before): row i equals row
+     * group_first[group_of[i]], and groups are numbered in the order their first rows come. */
+    int64_t n_groups;
+    int64_t *group_of;    /* n_local */
+    int64_t *group_first; /* n_groups */
 };
 
 /* Local. Rows per rank for n_global rows over size ranks (at least 1). */
@@ -109,6 +114,15 @@ enum lad_status lad_features_set_dense(struct lad_ctx *ctx, struct lad_features 
 
 /* Local. *dense = the counts of f as a malloc'd row-major n_local x n_events block (for HDF5). */
 enum lad_status lad_features_get_dense(struct lad_ctx *ctx, const struct lad_features *f, int64_t **dense);
+
+/*
+ * Local. Groups the rows of f that are equal (same columns, same counts): training and scoring do
+ * their per-row arithmetic once per group. Call it again after the counts change.
+ */
+enum lad_status lad_features_group_rows(struct lad_ctx *ctx, struct lad_features *f);
+
+/* Local. mult[g] = the rows of group g selected by use (every row when use is NULL). */
+void lad_features_group_counts(const struct lad_features *f, const uint8_t *use, int64_t *mult);
 
 /* Local. Frees; safe on a zeroed struct. */
 void lad_features_free(struct lad_features *f);

@@ -12,6 +12,7 @@
 #ifndef LAD_VERDICT_H
 #define LAD_VERDICT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lad_status.h"
@@ -22,7 +23,12 @@ struct lad_events;
 
 #define LAD_TOP_EVENTS_MAX 16
 
-/* One model's verdicts on this rank's rows (row i is the features' local row i). */
+/*
+ * One model's verdicts on this rank's rows (row i is the features' local row i). What a verdict names
+ * depends on the block's row of counts alone, so it is kept once per case, a group of equal rows (the
+ * features' row groups): row i's named events are at cell lad_verdicts_cell(v, i) of top, observed,
+ * expected and contribution.
+ */
 struct lad_verdicts {
     const char *model_name;  /* "pca" or "logreg" */
     double threshold;        /* score above which a block is anomalous */
@@ -30,19 +36,28 @@ struct lad_verdicts {
     int64_t n_local;
     double *score;           /* n_local */
     uint8_t *anomaly;        /* n_local: 1 anomalous, 0 normal */
-    int32_t *top;            /* n_local x n_top model event indices, -1 where none */
-    int64_t *observed;       /* n_local x n_top: the block's count of that event (0 where none) */
-    double *expected;        /* n_local x n_top: PCA's expected count (the row's projection onto the
+    int64_t n_cases;
+    const int64_t *case_of;  /* n_local: row i's case (the features' group_of; not owned) */
+    int32_t *top;            /* n_cases x n_top model event indices, -1 where none */
+    int64_t *observed;       /* n_cases x n_top: the block's count of that event (0 where none) */
+    double *expected;        /* n_cases x n_top: PCA's expected count (the row's projection onto the
                               * normal subspace, in counts); NaN for logreg and where none */
-    double *contribution;    /* n_local x n_top: PCA r_j^2 (its share of the SPE), logreg w_j y_j (its
+    double *contribution;    /* n_cases x n_top: PCA r_j^2 (its share of the SPE), logreg w_j y_j (its
                               * share of the log-odds); NaN where none */
     int *columns;            /* per model event: the feature column it was scored from, -1 if absent */
     const struct lad_events *events; /* the model's events, which top indexes */
 };
 
-/* Local. Allocates the arrays for n_local rows and n_events model events; LAD_ERR_NOMEM on failure. */
-enum lad_status lad_verdicts_alloc(struct lad_ctx *ctx, struct lad_verdicts *v, int64_t n_local, int n_top,
-                                   int n_events);
+/* Local. Where row i's named events start in top, observed, expected and contribution. */
+static inline size_t lad_verdicts_cell(const struct lad_verdicts *v, int64_t i)
+{
+    return (size_t)v->case_of[i] * (size_t)v->n_top;
+}
+
+/* Local. Allocates the arrays for n_local rows in n_cases cases and n_events model events, to be
+ * filled by the caller (every entry); LAD_ERR_NOMEM on failure. */
+enum lad_status lad_verdicts_alloc(struct lad_ctx *ctx, struct lad_verdicts *v, int64_t n_local, int64_t n_cases,
+                                   int n_top, int n_events);
 void lad_verdicts_free(struct lad_verdicts *v);
 
 /* Collective. Global number of anomalous blocks. */

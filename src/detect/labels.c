@@ -23,6 +23,7 @@
 #include "lad_linereader.h"
 #include "lad_log.h"
 #include "lad_mem.h"
+#include "lad_radix.h"
 
 struct label_rec {
     int64_t block;
@@ -149,12 +150,27 @@ static enum lad_status parse_range(struct lad_ctx *ctx, const char *path, struct
     return lad_status_agree(ctx, st);
 }
 
-static int compare_recs(const void *a, const void *b)
+/*
+ * Sorts recs by block, then line, without comparisons. They arrive in line order (ranks read
+ * consecutive byte ranges and the exchange keeps each rank's order), so a stable sort by block is
+ * enough; line and value ride in the record's value. False when out of memory.
+ */
+static bool sort_by_block(struct label_rec *recs, size_t n)
 {
-    const struct label_rec *x = a, *y = b;
-    if (x->block != y->block)
-        return x->block < y->block ? -1 : 1;
-    return (x->line > y->line) - (x->line < y->line);
+    struct lad_keyed *a = lad_malloc_array(n ? n : 1, sizeof *a), *tmp = lad_malloc_array(n ? n : 1, sizeof *tmp);
+    bool ok = a && tmp;
+    if (ok) {
+        for (size_t i = 0; i < n; i++)
+            a[i] = (struct lad_keyed){recs[i].block,
+                                      (uint64_t)recs[i].line << 1 | (uint64_t)(recs[i].value == LAD_LABEL_ANOMALY)};
+        lad_radix_sort(a, n, tmp);
+        for (size_t i = 0; i < n; i++)
+            recs[i] = (struct label_rec){a[i].key, (int64_t)(a[i].val >> 1),
+                                         a[i].val & 1 ? LAD_LABEL_ANOMALY : LAD_LABEL_NORMAL};
+    }
+    free(a);
+    free(tmp);
+    return ok;
 }
 
 /* The rank whose key range holds id, or -1. ranges[2r], ranges[2r+1] = first and last key of rank r;
@@ -215,8 +231,10 @@ static enum lad_status route(struct lad_ctx *ctx, const struct lad_features *f, 
     st = lad_comm_alltoallv_alloc(ctx, sendbuf, sc, sizeof *sendbuf, "routing labels", &recv, NULL, &total);
     if (st == LAD_OK) {
         *got = recv;
-        qsort(*got, (size_t)total, sizeof **got, compare_recs);
         *n_got = (size_t)total;
+        if (!sort_by_block(*got, *n_got))
+            st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory sorting labels");
+        st = lad_status_agree(ctx, st);
     }
 out:
     free(ranges);

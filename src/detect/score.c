@@ -10,7 +10,6 @@
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_features.h"
-#include "lad_hash.h"
 #include "lad_mem.h"
 #include "lad_model_file.h"
 #include "lad_top.h"
@@ -106,114 +105,48 @@ static double score_row(const struct lad_model *m, const int64_t *x, const doubl
 
 /*
  * Equal rows get equal verdicts: a session's row of counts is all that its score and explanation
- * depend on, and HDFS blocks repeat a few thousand distinct rows over millions of blocks. A row seen
- * before on this rank copies the first one's verdict, which is the same computation on the same
- * numbers, so the bits are those of scoring it again, at any rank count.
+ * depend on, and HDFS blocks repeat a few thousand distinct rows over millions of blocks. Each group of
+ * equal rows (lad_features_group_rows) is one case, scored once from its first row; the rows copy its
+ * score. The same computation on the same numbers, so the bits are those of scoring every row, at any
+ * rank count.
  */
-struct row_memo {
-    uint64_t *hash; /* per slot; a slot is empty when its row is -1 */
-    int64_t *row;
-    size_t mask;
-    size_t used, cap; /* entries, and how many the table takes before it stops remembering */
-};
-
-static bool memo_init(struct row_memo *m, int64_t n_rows)
-{
-    size_t want = (size_t)(n_rows < ((int64_t)1 << 20) ? n_rows : ((int64_t)1 << 20));
-    size_t slots = 16;
-    while (slots < 2 * want)
-        slots <<= 1;
-    m->hash = lad_malloc_array(slots, sizeof *m->hash);
-    m->row = lad_malloc_array(slots, sizeof *m->row);
-    m->mask = slots - 1;
-    m->used = 0;
-    m->cap = slots / 2;
-    if (m->hash == NULL || m->row == NULL)
-        return false;
-    for (size_t i = 0; i < slots; i++)
-        m->row[i] = -1;
-    return true;
-}
-
-static void memo_free(struct row_memo *m)
-{
-    free(m->hash);
-    free(m->row);
-}
-
-static uint64_t row_hash(struct lad_row r)
-{
-    uint64_t h = lad_hash_bytes(r.cols, (size_t)r.n * sizeof *r.cols, (uint64_t)r.n);
-    return lad_hash_bytes(r.vals, (size_t)r.n * sizeof *r.vals, h);
-}
-
-static bool rows_equal(struct lad_row a, struct lad_row b)
-{
-    return a.n == b.n && memcmp(a.cols, b.cols, (size_t)a.n * sizeof *a.cols) == 0 &&
-           memcmp(a.vals, b.vals, (size_t)a.n * sizeof *a.vals) == 0;
-}
-
-/* The earlier row equal to row r, or -1 (then r is remembered while there is room). */
-static int64_t memo_find(struct row_memo *m, const struct lad_features *f, int64_t r)
-{
-    const struct lad_row row = lad_features_row(f, r);
-    const uint64_t h = row_hash(row);
-    size_t i = (size_t)h & m->mask;
-    for (; m->row[i] >= 0; i = (i + 1) & m->mask)
-        if (m->hash[i] == h && rows_equal(lad_features_row(f, m->row[i]), row))
-            return m->row[i];
-    if (m->used < m->cap) {
-        m->hash[i] = h;
-        m->row[i] = r;
-        m->used++;
-    }
-    return -1;
-}
-
 enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, const struct lad_features *f,
                                const struct lad_column_map *map, int n_top, struct lad_verdicts *v)
 {
     const int n = m->events.n;
-    enum lad_status st = lad_verdicts_alloc(ctx, v, f->n_local, n_top, n);
+    if (f->group_of == NULL && f->n_local > 0)
+        return lad_fail(ctx, LAD_ERR_INTERNAL, "scoring rows that were not grouped (lad_features_group_rows)");
+    enum lad_status st = lad_verdicts_alloc(ctx, v, f->n_local, f->n_groups, n_top, n);
     int64_t *x = lad_malloc_array((size_t)n, sizeof *x);
     int64_t *dense = lad_malloc_array((size_t)f->n_events, sizeof *dense);
     double *y = lad_malloc_array((size_t)n, sizeof *y);
     double *buf = lad_malloc_array((size_t)n, sizeof *buf);
-    struct row_memo memo = {0};
+    double *case_score = lad_malloc_array((size_t)(f->n_groups > 0 ? f->n_groups : 1), sizeof *case_score);
     int top[LAD_TOP_EVENTS_MAX];
-    if (st == LAD_OK && (x == NULL || y == NULL || buf == NULL || dense == NULL || !memo_init(&memo, f->n_local)))
+    if (st == LAD_OK && (x == NULL || y == NULL || buf == NULL || dense == NULL || case_score == NULL))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory scoring");
     v->model_name = lad_model_type_name(m->type);
     v->events = &m->events;
+    v->case_of = f->group_of;
     v->threshold = m->type == LAD_MODEL_TYPE_PCA ? lad_pca_decision_threshold(&m->pca) : m->logreg.threshold;
     if (st == LAD_OK)
         memcpy(v->columns, map->model_to_feature, (size_t)n * sizeof *v->columns);
-    for (int64_t r = 0; st == LAD_OK && r < f->n_local; r++) {
-        const size_t at = (size_t)r * (size_t)n_top;
-        const int64_t same = memo_find(&memo, f, r);
-        if (same >= 0) {
-            const size_t from = (size_t)same * (size_t)n_top;
-            v->score[r] = v->score[same];
-            v->anomaly[r] = v->anomaly[same];
-            for (int t = 0; t < n_top; t++) {
-                v->top[at + t] = v->top[from + t];
-                v->observed[at + t] = v->observed[from + t];
-                v->expected[at + t] = v->expected[from + t];
-                v->contribution[at + t] = v->contribution[from + t];
-            }
-            continue;
-        }
-        lad_features_row_dense(f, r, dense);
+    for (int64_t g = 0; st == LAD_OK && g < f->n_groups; g++) {
+        const size_t at = (size_t)g * (size_t)n_top;
+        lad_features_row_dense(f, f->group_first[g], dense);
         for (int j = 0; j < n; j++)
             x[j] = map->model_to_feature[j] >= 0 ? dense[map->model_to_feature[j]] : 0;
         lad_transform_apply(&m->transform, x, y);
-        double s = score_row(m, x, y, buf, n_top, top, v->observed + at, v->expected + at, v->contribution + at);
-        v->score[r] = s;
-        v->anomaly[r] = s > v->threshold;
+        case_score[g] = score_row(m, x, y, buf, n_top, top, v->observed + at, v->expected + at, v->contribution + at);
         for (int t = 0; t < n_top; t++)
             v->top[at + t] = top[t];
     }
-    memo_free(&memo);
+    for (int64_t r = 0; st == LAD_OK && r < f->n_local; r++) {
+        const double s = case_score[f->group_of[r]];
+        v->score[r] = s;
+        v->anomaly[r] = s > v->threshold;
+    }
+    free(case_score);
     free(x);
     free(dense);
     free(y);

@@ -17,28 +17,22 @@
 #include "lad_h5.h"
 #include "lad_mem.h"
 
-enum lad_status lad_verdicts_alloc(struct lad_ctx *ctx, struct lad_verdicts *v, int64_t n_local, int n_top,
-                                   int n_events)
+enum lad_status lad_verdicts_alloc(struct lad_ctx *ctx, struct lad_verdicts *v, int64_t n_local, int64_t n_cases,
+                                   int n_top, int n_events)
 {
-    size_t cells = (size_t)n_local * (size_t)(n_top > 0 ? n_top : 1);
+    const size_t cells = (size_t)(n_cases > 0 ? n_cases : 1) * (size_t)(n_top > 0 ? n_top : 1);
     v->n_local = n_local;
+    v->n_cases = n_cases;
     v->n_top = n_top;
-    v->score = lad_calloc_array((size_t)n_local, sizeof *v->score);
-    v->anomaly = lad_calloc_array((size_t)n_local, sizeof *v->anomaly);
+    v->score = lad_malloc_array((size_t)(n_local > 0 ? n_local : 1), sizeof *v->score);
+    v->anomaly = lad_malloc_array((size_t)(n_local > 0 ? n_local : 1), sizeof *v->anomaly);
     v->top = lad_malloc_array(cells, sizeof *v->top);
-    v->observed = lad_calloc_array(cells, sizeof *v->observed);
+    v->observed = lad_malloc_array(cells, sizeof *v->observed);
     v->expected = lad_malloc_array(cells, sizeof *v->expected);
     v->contribution = lad_malloc_array(cells, sizeof *v->contribution);
     v->columns = lad_malloc_array((size_t)(n_events > 0 ? n_events : 1), sizeof *v->columns);
     if (!v->score || !v->anomaly || !v->top || !v->observed || !v->expected || !v->contribution || !v->columns)
         return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld verdicts", (long long)n_local);
-    for (size_t i = 0; i < (size_t)n_local * (size_t)n_top; i++) {
-        v->top[i] = -1;
-        v->expected[i] = NAN;
-        v->contribution[i] = NAN;
-    }
-    for (int j = 0; j < n_events; j++)
-        v->columns[j] = -1;
     return LAD_OK;
 }
 
@@ -100,11 +94,12 @@ static enum lad_status pack(struct lad_ctx *ctx, const struct lad_features *f, c
     for (int64_t r = 0, i = 0; ok && r < v->n_local; r++) {
         if (!v->anomaly[r])
             continue;
+        const size_t at = lad_verdicts_cell(v, r);
         p->row[i] = f->row_begin + r;
-        memcpy(p->top + (size_t)i * k, v->top + (size_t)r * k, k * sizeof *p->top);
-        memcpy(p->observed + (size_t)i * k, v->observed + (size_t)r * k, k * sizeof *p->observed);
-        memcpy(p->expected + (size_t)i * k, v->expected + (size_t)r * k, k * sizeof *p->expected);
-        memcpy(p->contribution + (size_t)i * k, v->contribution + (size_t)r * k, k * sizeof *p->contribution);
+        memcpy(p->top + (size_t)i * k, v->top + at, k * sizeof *p->top);
+        memcpy(p->observed + (size_t)i * k, v->observed + at, k * sizeof *p->observed);
+        memcpy(p->expected + (size_t)i * k, v->expected + at, k * sizeof *p->expected);
+        memcpy(p->contribution + (size_t)i * k, v->contribution + at, k * sizeof *p->contribution);
         i++;
     }
     enum lad_status st = lad_status_agree(ctx, ok ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
@@ -130,14 +125,18 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
     const bool pca = strcmp(v->model_name, "pca") == 0;
     struct packed p;
     memset(&p, 0, sizeof p);
-    int8_t *flags = lad_malloc_array((size_t)v->n_local, sizeof *flags);
-    enum lad_status st = lad_status_agree(ctx, flags ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+    const size_t k_cells = (size_t)(v->n_top > 0 ? v->n_top : 1);
+    int8_t *flags = lad_malloc_array((size_t)(v->n_local > 0 ? v->n_local : 1), sizeof *flags);
+    int32_t *top = lad_malloc_array((size_t)(v->n_local > 0 ? v->n_local : 1) * k_cells, sizeof *top);
+    enum lad_status st = lad_status_agree(ctx, flags && top ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     if (st == LAD_OK)
         st = pack(ctx, f, v, &p);
     int64_t n_anomalous = p.n;
     MPI_Allreduce(MPI_IN_PLACE, &n_anomalous, 1, MPI_INT64_T, MPI_SUM, ctx->comm);
-    for (int64_t i = 0; st == LAD_OK && i < v->n_local; i++)
+    for (int64_t i = 0; st == LAD_OK && i < v->n_local; i++) {
         flags[i] = (int8_t)v->anomaly[i];
+        memcpy(top + (size_t)i * (size_t)v->n_top, v->top + lad_verdicts_cell(v, i), (size_t)v->n_top * sizeof *top);
+    }
     snprintf(group, sizeof group, "/%s", v->model_name);
     if (st == LAD_OK)
         st = lad_h5_group(ctx, h, group);
@@ -156,7 +155,7 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
     const struct rows_set sets[] = {
         {"score", H5T_NATIVE_DOUBLE, 0, N, b, n, v->score, false},
         {"anomaly", H5T_NATIVE_INT8, 0, N, b, n, flags, false},
-        {"top_events", H5T_NATIVE_INT32, k, N, b, n, v->top, true},
+        {"top_events", H5T_NATIVE_INT32, k, N, b, n, top, true},
         {"anomalies/row", H5T_NATIVE_INT64, 0, n_anomalous, p.first, p.n, p.row, false},
         {"anomalies/events", H5T_NATIVE_INT32, k, n_anomalous, p.first, p.n, p.top, true},
         {"anomalies/observed", H5T_NATIVE_INT64, k, n_anomalous, p.first, p.n, p.observed, true},
@@ -178,6 +177,7 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
         st = lad_h5_write_strings(ctx, h, name, v->events->n, (const char *const *)v->events->templates);
     packed_free(&p);
     free(flags);
+    free(top);
     return st;
 }
 

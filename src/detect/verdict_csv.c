@@ -41,11 +41,18 @@ struct event_text {
     size_t max_id, max_tpl;
 };
 
+/* anomalies.csv: the text after a row's block id, the same for every row of a case (lad_verdict.h). */
+struct case_text {
+    struct lad_buf text;
+    size_t *at; /* n_cases + 1: case c's text is text.data[at[c], at[c + 1]) */
+};
+
 struct format_arg {
     const struct lad_features *f;
     const struct lad_verdicts *v; /* n models */
     int n;
     struct event_text *text;      /* n */
+    const struct case_text *cases; /* anomalies.csv of v[0] */
 };
 
 /* One row's text into out (capacity reserved by the caller); false when out of memory. */
@@ -118,26 +125,23 @@ static void put_g12(struct lad_buf *b, double x)
     b->len += (size_t)lad_numfmt_g12(x, b->data + b->len);
 }
 
-/* Bytes a row of anomalies.csv can take at most: key, label, score, the ids all quoted, separators. */
-static size_t anomaly_row_max(const struct format_arg *a)
+/* Bytes the text after a block id in anomalies.csv can take at most: label, score, the ids all
+ * quoted, separators. */
+static size_t case_text_max(const struct lad_verdicts *v, const struct event_text *t)
 {
-    return 4 + LAD_NUMFMT_MAX + 8 + LAD_NUMFMT_MAX + 4 + (size_t)a->v->n_top * (2 * a->text->max_id + 1) + 2;
+    return 8 + LAD_NUMFMT_MAX + 4 + (size_t)v->n_top * (2 * t->max_id + 1) + 2;
 }
 
-static bool anomaly_row(struct lad_buf *out, int64_t r, const struct format_arg *a)
+/* What follows the block id of row r: ",Label,Score,TopEvents\n". Room reserved by the caller. */
+static void put_case_text(struct lad_buf *out, const struct lad_verdicts *v, const struct event_text *t, int64_t r)
 {
-    const struct lad_verdicts *v = a->v;
-    const struct event_text *t = a->text;
-    if (!lad_buf_reserve(out, anomaly_row_max(a)))
-        return false;
-    put_key(out, a->f, a->f->keys[r]);
     if (v->anomaly[r])
         put(out, ",Anomaly,", 9);
     else
         put(out, ",Normal,", 8);
     put_g12(out, v->score[r]);
     put_c(out, ',');
-    const int32_t *top = v->top + (size_t)r * (size_t)v->n_top;
+    const int32_t *top = v->top + lad_verdicts_cell(v, r);
     bool quote = false;
     for (int k = 0; v->anomaly[r] && k < v->n_top; k++)
         quote |= top[k] >= 0 && t->id_quote[top[k]];
@@ -158,6 +162,51 @@ static bool anomaly_row(struct lad_buf *out, int64_t r, const struct format_arg 
     if (quote)
         put_c(out, '"');
     put_c(out, '\n');
+}
+
+static void case_text_free(struct case_text *c)
+{
+    lad_buf_free(&c->text);
+    lad_free(&c->at);
+}
+
+/*
+ * Every case's text, formatted from its first row (rows of a case have the same score, label and
+ * named events): the rows then only add their block ids. False when out of memory.
+ */
+static bool case_text_init(struct case_text *c, const struct lad_verdicts *v, const struct event_text *t)
+{
+    memset(c, 0, sizeof *c);
+    const int64_t n = v->n_cases;
+    int64_t *first = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *first);
+    c->at = lad_malloc_array((size_t)n + 1, sizeof *c->at);
+    bool ok = first && c->at;
+    for (int64_t k = 0; ok && k < n; k++)
+        first[k] = -1;
+    for (int64_t r = 0; ok && r < v->n_local; r++)
+        if (first[v->case_of[r]] < 0)
+            first[v->case_of[r]] = r;
+    for (int64_t k = 0; ok && k < n; k++) {
+        c->at[k] = c->text.len;
+        if (first[k] >= 0 && (ok = lad_buf_reserve(&c->text, case_text_max(v, t))))
+            put_case_text(&c->text, v, t, first[k]);
+    }
+    if (ok)
+        c->at[n] = c->text.len;
+    free(first);
+    if (!ok)
+        case_text_free(c);
+    return ok;
+}
+
+static bool anomaly_row(struct lad_buf *out, int64_t r, const struct format_arg *a)
+{
+    const int64_t k = a->v->case_of[r];
+    const size_t len = a->cases->at[k + 1] - a->cases->at[k];
+    if (!lad_buf_reserve(out, 4 + LAD_NUMFMT_MAX + len))
+        return false;
+    put_key(out, a->f, a->f->keys[r]);
+    put(out, a->cases->text.data + a->cases->at[k], len);
     return true;
 }
 
@@ -177,7 +226,7 @@ static bool explained_rows(struct lad_buf *out, int64_t r, const struct format_a
         const struct event_text *t = &a->text[m];
         if (!v->anomaly[r])
             continue;
-        const size_t at = (size_t)r * (size_t)v->n_top;
+        const size_t at = lad_verdicts_cell(v, r);
         for (int k = 0; k < v->n_top; k++) {
             int j = v->top[at + k];
             if (j < 0 || j >= v->events->n)
@@ -314,11 +363,14 @@ enum lad_status lad_verdict_write_csv(struct lad_ctx *ctx, const struct lad_feat
                                       const char *path, const char *also_path)
 {
     struct event_text text;
-    enum lad_status st = text_init(&text, v->events) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
-    st = lad_status_agree(ctx, st);
-    const struct format_arg a = {f, v, 1, &text};
+    struct case_text cases;
+    memset(&cases, 0, sizeof cases);
+    bool ok = text_init(&text, v->events) && case_text_init(&cases, v, &text);
+    enum lad_status st = lad_status_agree(ctx, ok ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
+    const struct format_arg a = {f, v, 1, &text, &cases};
     if (st == LAD_OK)
         st = write_csv(ctx, HEADER_ANOMALIES, anomaly_row, &a, path, also_path);
+    case_text_free(&cases);
     text_free(&text);
     return st;
 }
@@ -331,7 +383,7 @@ enum lad_status lad_verdict_write_explained(struct lad_ctx *ctx, const struct la
     for (int m = 0; ok && m < n; m++)
         ok = text_init(&text[m], v[m].events);
     enum lad_status st = lad_status_agree(ctx, ok ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
-    const struct format_arg a = {f, v, n, text};
+    const struct format_arg a = {f, v, n, text, NULL};
     if (st == LAD_OK)
         st = write_csv(ctx, HEADER_EXPLAINED, explained_rows, &a, path, NULL);
     for (int m = 0; text && m < n; m++)

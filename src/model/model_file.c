@@ -46,11 +46,9 @@ uint64_t lad_model_fingerprint(struct lad_ctx *ctx, const struct lad_features *f
         if (use && !use[i])
             continue;
         uint64_t h = lad_hash_u64((uint64_t)f->keys[i] ^ 0x6c6f6761642d6d64ULL);
-        const struct lad_row x = lad_features_row(f, i);
-        for (int j = 0, q = 0; j < f->n_events; j++) {
-            const int64_t count = q < x.n && x.cols[q] == j ? x.vals[q++] : 0;
-            h = lad_hash_u64(h ^ lad_hash_u64((uint64_t)count + 0x9e3779b97f4a7c15ULL * (uint64_t)(j + 1)));
-        }
+        const struct lad_row x = lad_features_row(f, i); /* the non-zero counts identify the row */
+        for (int q = 0; q < x.n; q++)
+            h = lad_hash_u64(h ^ lad_hash_u64((uint64_t)x.vals[q] + 0x9e3779b97f4a7c15ULL * (uint64_t)(x.cols[q] + 1)));
         acc[0] += h;
         acc[1]++;
     }

@@ -106,7 +106,7 @@ enum lad_status lad__event_hits(struct lad_ctx *ctx, const struct lad_verdicts *
     for (int64_t r = 0; r < v->n_local; r++) {
         bool named = false;
         for (int t = 0; v->anomaly[r] && t < v->n_top; t++) {
-            int32_t e = v->top[r * v->n_top + t];
+            int32_t e = v->top[lad_verdicts_cell(v, r) + (size_t)t];
             if (e >= 0 && e < n_events) {
                 local[e]++;
                 named = true;

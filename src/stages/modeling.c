@@ -54,14 +54,21 @@ enum lad_status lad__load_features(struct lad_ctx *ctx, const struct lad_options
         if (st == LAD_OK)
             lad_log(ctx, LAD_LOG_INFO, "features: %lld blocks x %d events from %s", (long long)f->n_global, f->n_events,
                     o->features_path);
-        return st;
+    } else {
+        st = lad_ingest_logs(ctx, o, templates, assigner, source, f);
+        if (st == LAD_OK)
+            lad_ingest_report(ctx, f);
+        if (st == LAD_OK && f->n_global == 0)
+            st = lad_fail(ctx, LAD_ERR_INPUT, "the input names no session (no HDFS block id): nothing to %s",
+                          lad_command_name(o->command));
     }
-    st = lad_ingest_logs(ctx, o, templates, assigner, source, f);
+    /* Equal rows are trained on and scored once (lad_features_group_rows): part of putting rows in order. */
+    lad_timer_start(ctx, LAD_PHASE_ORDER);
     if (st == LAD_OK)
-        lad_ingest_report(ctx, f);
-    if (st == LAD_OK && f->n_global == 0)
-        st = lad_fail(ctx, LAD_ERR_INPUT, "the input names no session (no HDFS block id): nothing to %s",
-                      lad_command_name(o->command));
+        st = lad_status_agree(ctx, lad_features_group_rows(ctx, f));
+    lad_timer_stop(ctx, LAD_PHASE_ORDER);
+    if (st != LAD_OK)
+        lad_features_free(f);
     return st;
 }
 
@@ -104,9 +111,13 @@ static enum lad_status fit_pca(struct lad_ctx *ctx, const struct lad_options *o,
     for (int pass = 0; st == LAD_OK && pass < o->pca_refit; pass++) {
         double limit = lad_pca_decision_threshold(&m->pca);
         int64_t kept[2] = {0, f->n_local}, total[2];
-        for (int64_t r = 0; r < f->n_local; r++) {
+        for (int64_t g = 0; g < f->n_groups; g++) { /* a group's first row decides for the group */
+            const int64_t r = f->group_first[g];
             lad_transform_apply_row(&m->transform, lad_features_row(f, r), y);
             use[r] = lad_pca_score(&m->pca, y, NULL, 0) <= limit;
+        }
+        for (int64_t r = 0; r < f->n_local; r++) {
+            use[r] = use[f->group_first[f->group_of[r]]];
             kept[0] += use[r];
         }
         MPI_Allreduce(kept, total, 2, MPI_INT64_T, MPI_SUM, ctx->comm);

@@ -126,6 +126,9 @@ void lad_features_free(struct lad_features *f)
     lad_events_free(&f->events);
     lad_assign_free(&f->assigner);
     lad_free(&f->line_label);
+    lad_free(&f->group_of);
+    lad_free(&f->group_first);
+    f->n_groups = 0;
 }
 
 int lad_features_format_key(enum lad_session_kind kind, int64_t key, char *buf, size_t cap)
