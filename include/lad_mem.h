@@ -9,6 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Keeps freed memory for reuse: allocations below 1 GiB come from the heap, and a freed block stays
+ * there instead of going back to the kernel. Why: the pipeline frees and allocates buffers of tens of
+ * megabytes phase after phase (read chunks, count tables, exchange buffers, output text), and with
+ * glibc's defaults each is a fresh mmap whose every page faults again: on the 5.3 GB log at 2 ranks
+ * that was 0.35 s of loading labels and 0.3 s of writing results, against a peak RSS 40 MiB higher.
+ * Called once at start-up, before any thread exists.
+ */
+void lad_mem_keep_freed(void);
+
 /* malloc/calloc of n*size bytes; NULL on overflow or failure (never aborts). n*size==0 allocates 1 byte. */
 void *lad_malloc_array(size_t n, size_t size);
 void *lad_calloc_array(size_t n, size_t size);

@@ -13,6 +13,7 @@
 
 #include "lad_cli.h"
 #include "lad_ctx.h"
+#include "lad_mem.h"
 #include "lad_options.h"
 #include "lad_outset.h"
 #include "lad_signals.h"
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
      * bit-identical results rely on. */
     if (openblas_set_num_threads)
         openblas_set_num_threads(1);
+    lad_mem_keep_freed();
 
     int provided = 0;
     /* Threads parse lines; only the master thread calls MPI. */

@@ -1,12 +1,19 @@
 /* mem.c - allocation helpers that fail by returning NULL/false, never by aborting. */
 #include "lad_mem.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+void lad_mem_keep_freed(void)
+{
+    (void)mallopt(M_MMAP_THRESHOLD, 1 << 30); /* a hint: where refused, only speed differs */
+    (void)mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
 
 void *lad_malloc_array(size_t n, size_t size)
 {
