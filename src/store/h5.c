@@ -228,6 +228,15 @@ enum lad_status lad_h5_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *n
  * (rows < 0: any row count) that holds rows [begin, begin + n_local), and a type of mem_type's class
  * and, for numbers, size. Records LAD_ERR_INPUT naming the dataset.
  */
+static bool stored_signed(hid_t dset)
+{
+    hid_t t = H5Dget_type(dset);
+    bool sgn = t >= 0 && H5Tget_sign(t) == H5T_SGN_2;
+    if (t >= 0)
+        H5Tclose(t);
+    return sgn;
+}
+
 static enum lad_status check_dataset(struct lad_ctx *ctx, struct lad_h5 *h, hid_t dset, const char *name,
                                      hid_t mem_type, int64_t rows, int64_t cols, int64_t begin, int64_t n_local)
 {
@@ -235,7 +244,11 @@ static enum lad_status check_dataset(struct lad_ctx *ctx, struct lad_h5 *h, hid_
     H5T_class_t cls;
     size_t elem;
     bool stored = stored_shape(dset, &r, &c, &cls, &elem);
-    bool type_ok = cls == H5Tget_class(mem_type) && (cls == H5T_STRING || elem == H5Tget_size(mem_type));
+    /* Integers may be stored narrower than they are read (HDF5 widens them), when signed: an unsigned
+     * 64-bit value would not fit. */
+    bool type_ok = cls == H5Tget_class(mem_type) &&
+                   (cls == H5T_STRING || elem == H5Tget_size(mem_type) ||
+                    (cls == H5T_INTEGER && elem < H5Tget_size(mem_type) && stored_signed(dset)));
     bool shape_ok = c == cols && (rows < 0 || r == rows) && begin >= 0 && n_local >= 0 && begin <= r &&
                     n_local <= r - begin;
     if (stored && type_ok && shape_ok)

@@ -36,6 +36,15 @@ def h5_numbers(path, name, fmt):
     return list(struct.unpack("<%d%s" % (len(data) // size, fmt), data))
 
 
+def h5_int_format(path, name):
+    """The struct format of an integer dataset's stored type (features.h5 stores /counts narrow)."""
+    out = subprocess.run(["h5dump", "-H", "-d", name, path], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"DATATYPE\s+H5T_STD_I(8|16|32|64)LE", out)
+    if not m:
+        fail("%s: %s is not a little-endian signed integer dataset" % (path, name))
+    return {"8": "b", "16": "h", "32": "i", "64": "q"}[m.group(1)]
+
+
 def h5_dims(path, name):
     out = subprocess.run(["h5dump", "-H", "-d", name, path], capture_output=True, text=True, check=True).stdout
     m = re.search(r"DATASPACE\s+SIMPLE \{ \( ([0-9, ]+) \)", out)
@@ -77,7 +86,7 @@ def main(res, features, n_top=3):
     # The counts of every block, from features.h5.
     keys = h5_numbers(features, "/sessions", "q")
     n_blocks, n_feat = h5_dims(features, "/counts")
-    counts = h5_numbers(features, "/counts", "q")
+    counts = h5_numbers(features, "/counts", h5_int_format(features, "/counts"))
     feat_tpl = h5_strings(features, "/events/templates")
     row_of = {"blk_%d" % k: i for i, k in enumerate(keys)}
 
