@@ -76,15 +76,20 @@ rows_kb=$(($(stat -c %s "$T/s_structured.csv") * 3 / 2 / 1024))
 
 F=$T/full    # 64 KiB, filled to the last byte
 M=$T/mid     # room for the 256 KiB the HDF5 writer holds back, not for the features' data
+mid_kb=450
 A=$T/csv     # room for anomalies.csv, not for verdicts.h5
 tmpfs "$F" 64k
-tmpfs "$M" 600k
+tmpfs "$M" "${mid_kb}k"
 tmpfs "$A" "${csv_kb}k"
 R=$T/rows    # room for --structured-out's scratch rows, not for the output too
 tmpfs "$R" "${rows_kb}k"
-# features.h5 of this log (about 1 MB) is larger than the room left beside the reserve
-run_np 2 synth --sessions "$SESSIONS" --out "$T/big.log" --labels-out "$T/big.csv" --normal 4000 --anomalies 100 --seed 4 \
+# features.h5 of this log is larger than the room left beside the reserve (checked: counts are
+# stored in the narrowest integer type, so the file is smaller than its row count suggests)
+run_np 2 synth --sessions "$SESSIONS" --out "$T/big.log" --labels-out "$T/big.csv" --normal 8000 --anomalies 200 --seed 4 \
     || fail "synth big: $(cat "$T/run.err")"
+run_np 2 preprocess --log "$T/big.log" --out "$T/big.h5" || fail "preprocess big: $(cat "$T/run.err")"
+big_kb=$(($(stat -c %s "$T/big.h5") / 1024))
+[ "$big_kb" -gt $((mid_kb - 256)) ] || fail "the big log's features.h5 ($big_kb KiB) would fit beside the reserve in $M"
 
 for np in 2 3; do
     full "$F" 0  # not even the lock fits: refused before any input is read, naming the option
