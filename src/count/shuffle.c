@@ -14,6 +14,8 @@
  *   5. merge     the receiver holds one sorted run per sender and merges them with a small heap,
  *                summing the parts of a session (integer sums: the same in any arrival order) into
  *                compressed rows.
+ * With one rank, step 3 writes the merged rows straight into the row set: no splitters, no exchange,
+ * no second merge (the same rows: one sender's run merges to itself).
  * Large buffers are huge-page backed (lad_malloc_big) and written before read; nothing is zeroed.
  */
 #include "lad_shuffle.h"
@@ -139,32 +141,56 @@ static enum lad_status choose_splitters(struct lad_ctx *ctx, const struct lad_ke
     return st;
 }
 
+/* The sorted records one session at a time, each with its parts' pairs merged (step 3). */
+struct session_walk {
+    const struct lad_counts *tables;
+    const int32_t *const *col_maps;
+    const struct lad_keyed *rec;
+    size_t n_rec, i;
+    struct lad_count_pair *pairs; /* the current session's merged pairs */
+    size_t cap;
+};
+
+/* Local. The next session with pairs left after the column map: 1 (its key in *key, its n pairs in
+ * walk->pairs), 0 when none is left, -1 on allocation failure. */
+static int walk_next(struct session_walk *wk, int64_t *key, size_t *n_pairs)
+{
+    while (wk->i < wk->n_rec) {
+        const struct lad_keyed *rec = wk->rec;
+        const int64_t k = rec[wk->i].key;
+        size_t n = 0;
+        for (; wk->i < wk->n_rec && rec[wk->i].key == k; wk->i++) {
+            if (wk->i + PREFETCH_AHEAD < wk->n_rec) {
+                const uint64_t v = rec[wk->i + PREFETCH_AHEAD].val;
+                if (!(v & LAD_COUNTS_REF_SPILL))
+                    __builtin_prefetch(lad_counts_chunk(&wk->tables[v >> 32], (uint32_t)v));
+            }
+            const int t = (int)(rec[wk->i].val >> 32);
+            if (!lad_counts_pairs(&wk->tables[t], (uint32_t)rec[wk->i].val, wk->col_maps ? wk->col_maps[t] : NULL,
+                                  &wk->pairs, &n, &wk->cap))
+                return -1;
+        }
+        n = lad_count_pairs_merge(wk->pairs, n);
+        if (n > 0) { /* else every pair was dropped by the column map */
+            *key = k;
+            *n_pairs = n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /*
- * Local. Writes each session's merged row (step 3) into send, destinations in rank order; send_words[r]
+ * Local. Writes each session's merged row into send, destinations in rank order; send_words[r]
  * receives the words for rank r. False on allocation failure.
  */
-static bool encode_rows(const struct lad_counts *tables, const int32_t *const *col_maps, const struct lad_keyed *rec,
-                        size_t n_rec, const int64_t *split, int n_split, uint64_t *send, int64_t *send_words)
+static bool encode_rows(struct session_walk *wk, const int64_t *split, int n_split, uint64_t *send,
+                        int64_t *send_words)
 {
-    struct lad_count_pair *pairs = NULL;
-    size_t cap = 0, w = 0, dest_begin = 0;
-    int dest = 0;
-    bool ok = true;
-    for (size_t i = 0; ok && i < n_rec;) {
-        const int64_t key = rec[i].key;
-        size_t n = 0;
-        for (; i < n_rec && rec[i].key == key; i++) {
-            if (i + PREFETCH_AHEAD < n_rec) {
-                const uint64_t v = rec[i + PREFETCH_AHEAD].val;
-                if (!(v & LAD_COUNTS_REF_SPILL))
-                    __builtin_prefetch(lad_counts_chunk(&tables[v >> 32], (uint32_t)v));
-            }
-            const int t = (int)(rec[i].val >> 32);
-            ok = ok && lad_counts_pairs(&tables[t], (uint32_t)rec[i].val, col_maps ? col_maps[t] : NULL, &pairs, &n, &cap);
-        }
-        n = ok ? lad_count_pairs_merge(pairs, n) : 0;
-        if (n == 0)
-            continue; /* every pair was dropped by the column map */
+    size_t w = 0, dest_begin = 0, n;
+    int64_t key;
+    int dest = 0, more;
+    while ((more = walk_next(wk, &key, &n)) > 0) {
         while (dest < n_split && key >= split[dest]) {
             send_words[dest++] = (int64_t)(w - dest_begin);
             dest_begin = w;
@@ -172,13 +198,72 @@ static bool encode_rows(const struct lad_counts *tables, const int32_t *const *c
         const size_t head = w;
         w += LAD__ROW_HEADER_WORDS;
         for (size_t q = 0; q < n; q++)
-            w += lad__put_pair(send + w, pairs[q].column, pairs[q].count);
+            w += lad__put_pair(send + w, wk->pairs[q].column, wk->pairs[q].count);
         send[head] = (uint64_t)key;
         send[head + 1] = (uint64_t)(w - head - LAD__ROW_HEADER_WORDS);
     }
     send_words[dest] = (int64_t)(w - dest_begin);
-    free(pairs);
-    return ok;
+    return more == 0;
+}
+
+/* Local. Allocates out's arrays for up to max_rows rows and max_pairs pairs; false if out of memory. */
+static bool rowset_reserve(struct lad_rowset *out, size_t max_rows, size_t max_pairs)
+{
+    out->keys = lad_malloc_big(max_rows + 1, sizeof *out->keys);
+    out->row_start = lad_malloc_big(max_rows + 1, sizeof *out->row_start);
+    out->cols = lad_malloc_big(max_pairs + 1, sizeof *out->cols);
+    out->vals = lad_malloc_big(max_pairs + 1, sizeof *out->vals);
+    return out->keys && out->row_start && out->cols && out->vals;
+}
+
+/* Local. Appends one row; the arrays have room (rowset_reserve). */
+static void rowset_append(struct lad_rowset *out, int64_t *w, int64_t key, const struct lad_count_pair *p, size_t n)
+{
+    out->keys[out->n] = key;
+    out->row_start[out->n++] = *w;
+    for (size_t q = 0; q < n; q++) {
+        out->cols[*w] = p[q].column;
+        out->vals[(*w)++] = p[q].count;
+    }
+}
+
+/* Local. Ends out at w pairs and gives back the room it did not use (a failed shrink keeps the larger
+ * block). */
+static void rowset_trim(struct lad_rowset *out, int64_t w)
+{
+    out->row_start[out->n] = w;
+    void *p;
+    if ((p = lad_realloc_array(out->keys, (size_t)out->n, sizeof *out->keys)) != NULL)
+        out->keys = p;
+    if ((p = lad_realloc_array(out->row_start, (size_t)out->n + 1, sizeof *out->row_start)) != NULL)
+        out->row_start = p;
+    if ((p = lad_realloc_array(out->cols, (size_t)w, sizeof *out->cols)) != NULL)
+        out->cols = p;
+    if ((p = lad_realloc_array(out->vals, (size_t)w, sizeof *out->vals)) != NULL)
+        out->vals = p;
+}
+
+/*
+ * Local. One rank owns every key: the merged rows go straight into out, without the encoding, the
+ * exchange and the merge of received runs (the same rows, as one sender's run merges to itself).
+ */
+static enum lad_status rows_in_place(struct lad_ctx *ctx, struct session_walk *wk, size_t max_pairs, int n_events,
+                                     struct lad_rowset *out)
+{
+    if (!rowset_reserve(out, wk->n_rec, max_pairs))
+        return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %zu sessions' rows", wk->n_rec);
+    int64_t key, w = 0;
+    size_t n;
+    int more;
+    while ((more = walk_next(wk, &key, &n)) > 0) {
+        if (!lad__columns_valid(wk->pairs, n, n_events))
+            return lad_fail(ctx, LAD_ERR_INTERNAL, "a count column outside the %d events", n_events);
+        rowset_append(out, &w, key, wk->pairs, n);
+    }
+    if (more < 0)
+        return lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging rows");
+    rowset_trim(out, w);
+    return LAD_OK;
 }
 
 /* A run of received rows: one per sender, keys ascending. */
@@ -221,17 +306,12 @@ static enum lad_status merge_runs(struct lad_ctx *ctx, const uint64_t *recv, con
     int64_t total = 0;
     for (int r = 0; r < size; r++)
         total += recv_words[r];
-    const size_t max_rows = (size_t)total / (LAD__ROW_HEADER_WORDS + 1) + 1, max_pairs = (size_t)total + 1;
     struct run *runs = lad_malloc_array((size_t)size, sizeof *runs);
     int *heap = lad_malloc_array((size_t)size, sizeof *heap), n_heap = 0;
     struct lad_count_pair *pairs = NULL;
     size_t cap = 0;
-    out->keys = lad_malloc_big(max_rows, sizeof *out->keys);
-    out->row_start = lad_malloc_big(max_rows + 1, sizeof *out->row_start);
-    out->cols = lad_malloc_big(max_pairs, sizeof *out->cols);
-    out->vals = lad_malloc_big(max_pairs, sizeof *out->vals);
     enum lad_status st = LAD_OK;
-    if (!runs || !heap || !out->keys || !out->row_start || !out->cols || !out->vals)
+    if (!runs || !heap || !rowset_reserve(out, (size_t)total / (LAD__ROW_HEADER_WORDS + 1), (size_t)total))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory merging %lld received words", (long long)total);
     const uint64_t *at = recv;
     for (int r = 0; st == LAD_OK && r < size; r++) {
@@ -242,7 +322,7 @@ static enum lad_status merge_runs(struct lad_ctx *ctx, const uint64_t *recv, con
     }
     for (int i = n_heap / 2 - 1; st == LAD_OK && i >= 0; i--)
         sift_down(runs, heap, n_heap, i);
-    int64_t rows = 0, w = 0;
+    int64_t w = 0;
     while (st == LAD_OK && n_heap > 0) {
         const int64_t key = (int64_t)runs[heap[0]].at[0];
         size_t n = 0;
@@ -261,29 +341,11 @@ static enum lad_status merge_runs(struct lad_ctx *ctx, const uint64_t *recv, con
         n = lad_count_pairs_merge(pairs, n);
         if (st == LAD_OK && !lad__columns_valid(pairs, n, n_events))
             st = lad_fail(ctx, LAD_ERR_INTERNAL, "a count column outside the %d events", n_events);
-        if (st != LAD_OK)
-            break;
-        out->keys[rows] = key;
-        out->row_start[rows++] = w;
-        for (size_t q = 0; q < n; q++) {
-            out->cols[w] = pairs[q].column;
-            out->vals[w++] = pairs[q].count;
-        }
+        if (st == LAD_OK)
+            rowset_append(out, &w, key, pairs, n);
     }
-    if (st == LAD_OK) {
-        out->row_start[rows] = w;
-        out->n = rows;
-        /* Trim to what was used; a failed shrink keeps the larger block. */
-        void *p;
-        if ((p = lad_realloc_array(out->keys, (size_t)rows, sizeof *out->keys)) != NULL)
-            out->keys = p;
-        if ((p = lad_realloc_array(out->row_start, (size_t)rows + 1, sizeof *out->row_start)) != NULL)
-            out->row_start = p;
-        if ((p = lad_realloc_array(out->cols, (size_t)w, sizeof *out->cols)) != NULL)
-            out->cols = p;
-        if ((p = lad_realloc_array(out->vals, (size_t)w, sizeof *out->vals)) != NULL)
-            out->vals = p;
-    }
+    if (st == LAD_OK)
+        rowset_trim(out, w);
     free(runs);
     free(heap);
     free(pairs);
@@ -295,35 +357,41 @@ enum lad_status lad_shuffle_rows(struct lad_ctx *ctx, struct lad_counts *tables,
 {
     memset(out, 0, sizeof *out);
     const int size = ctx->size;
-    struct lad_keyed *rec = NULL;
-    size_t n_rec = 0, max_words = 0;
+    struct session_walk walk = {.tables = tables, .col_maps = col_maps};
+    size_t n_pairs = 0, max_words = 0;
     uint64_t *send = NULL, *recv = NULL;
     int64_t *split = lad_malloc_array((size_t)size, sizeof *split);
     int64_t *send_words = lad_calloc_array((size_t)size, sizeof *send_words);
     int64_t *recv_words = lad_calloc_array((size_t)size, sizeof *recv_words);
     int n_split = 0;
+    struct lad_keyed *rec = NULL;
     enum lad_status st = (split && send_words && recv_words) ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
-    if (st == LAD_OK && !sorted_records(tables, n_tables, &rec, &n_rec))
+    if (st == LAD_OK && !sorted_records(tables, n_tables, &rec, &walk.n_rec))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory sorting the sessions' counts");
+    walk.rec = rec;
     st = lad_status_agree(ctx, st);
-    if (st == LAD_OK)
-        st = choose_splitters(ctx, rec, n_rec, split, &n_split);
+    for (int t = 0; t < n_tables; t++)
+        n_pairs += tables[t].n_used;
+    const bool alone = size == 1; /* every key is this rank's: no exchange */
+    if (st == LAD_OK && alone)
+        st = rows_in_place(ctx, &walk, n_pairs, n_events, out);
+    if (st == LAD_OK && !alone)
+        st = choose_splitters(ctx, rec, walk.n_rec, split, &n_split);
 
     /* A row takes at most its header per record and two words per pair. */
-    for (int t = 0; t < n_tables; t++)
-        max_words += 2 * tables[t].n_used;
-    max_words += LAD__ROW_HEADER_WORDS * n_rec;
-    if (st == LAD_OK && (send = lad_malloc_big(max_words + 1, sizeof *send)) == NULL)
+    max_words = 2 * n_pairs + LAD__ROW_HEADER_WORDS * walk.n_rec;
+    if (st == LAD_OK && !alone && (send = lad_malloc_big(max_words + 1, sizeof *send)) == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for the shuffle (%zu words)", max_words);
-    if (st == LAD_OK && !encode_rows(tables, col_maps, rec, n_rec, split, n_split, send, send_words))
+    if (st == LAD_OK && !alone && !encode_rows(&walk, split, n_split, send, send_words))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory encoding the shuffle");
     lad_free(&rec);
+    lad_free(&walk.pairs);
     for (int t = 0; t < n_tables; t++) /* read: memory goes back before the exchange doubles it */
         lad_counts_free(&tables[t]);
     st = lad_status_agree(ctx, st);
 
     int64_t total = 0;
-    if (st == LAD_OK) {
+    if (st == LAD_OK && !alone) {
         lad_comm_exchange_counts(ctx, send_words, recv_words);
         for (int r = 0; r < size; r++)
             total += recv_words[r];
@@ -331,10 +399,10 @@ enum lad_status lad_shuffle_rows(struct lad_ctx *ctx, struct lad_counts *tables,
         st = lad_status_agree(ctx, recv ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory receiving %lld words",
                                                             (long long)total));
     }
-    if (st == LAD_OK)
+    if (st == LAD_OK && !alone)
         st = lad_comm_alltoallv(ctx, send, send_words, recv, recv_words, sizeof *send, "the shuffle of session counts");
     lad_free(&send);
-    if (st == LAD_OK)
+    if (st == LAD_OK && !alone)
         st = lad_status_agree(ctx, merge_runs(ctx, recv, recv_words, n_events, out));
     free(recv);
     free(split);
