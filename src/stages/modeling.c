@@ -136,6 +136,34 @@ static enum lad_status fit_pca(struct lad_ctx *ctx, const struct lad_options *o,
     return st;
 }
 
+enum lad_status lad__load_training_input(struct lad_ctx *ctx, const struct lad_options *o, struct lad_features *f,
+                                         int8_t **label, struct lad_label_stats *stats)
+{
+    *label = NULL;
+    enum lad_status st = lad__load_features(ctx, o, NULL, NULL, NULL, f);
+    if (st == LAD_OK && o->labels_path)
+        st = lad__load_labels(ctx, o->labels_path, f, label, stats);
+    else if (st == LAD_OK && o->line_labels)
+        st = lad_ingest_line_labels(ctx, f, label, stats);
+    return st;
+}
+
+enum lad_status lad__train_and_write(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
+                                     const int8_t *label, enum lad_model_type type, struct lad_model *m)
+{
+    enum lad_status st = lad__train_model(ctx, o, f, label, type, m);
+    char path[PATH_MAX];
+    lad_outset_model_path(o, lad_model_type_name(type), path, sizeof path);
+    lad_timer_start(ctx, LAD_PHASE_WRITE);
+    if (st == LAD_OK)
+        st = lad_model_write(ctx, path, m);
+    lad_timer_stop(ctx, LAD_PHASE_WRITE);
+    if (st == LAD_OK)
+        lad_log(ctx, LAD_LOG_INFO, "wrote %s (%s, %lld training blocks, %d events)", path, lad_model_type_name(type),
+                (long long)m->n_train, m->events.n);
+    return st;
+}
+
 enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
                                  const int8_t *label, enum lad_model_type type, struct lad_model *m)
 {

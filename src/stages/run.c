@@ -1,10 +1,8 @@
 /* run.c - all stages in one job: ingest once, train, keep the models, detect, write results. */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "lad_ctx.h"
 #include "lad_features.h"
-#include "lad_ingest.h"
 #include "lad_labels.h"
 #include "lad_log.h"
 #include "lad_model_file.h"
@@ -29,29 +27,15 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
     if (st == LAD_OK)
         lad_log(ctx, LAD_LOG_INFO, "run: results go to %s/, models to %s/%s", lad_outset_path(o, "--out"),
                 lad_outset_path(o, "--models-dir"), o->models_dir ? "" : " (--models-dir DIR to choose)");
-    if (st == LAD_OK)
-        st = lad__load_features(ctx, o, NULL, NULL, NULL, &f);
     if (st != LAD_OK)
         return st;
-    if (o->labels_path)
-        st = lad__load_labels(ctx, o->labels_path, &f, &label, &label_stats);
-    else if (o->line_labels)
-        st = lad_ingest_line_labels(ctx, &f, &label, &label_stats);
+    st = lad__load_training_input(ctx, o, &f, &label, &label_stats);
     const enum lad_model_type types[2] = {LAD_MODEL_TYPE_PCA, LAD_MODEL_TYPE_LOGREG};
     for (int k = 0; k < 2 && st == LAD_OK; k++) {
         if (!(kinds & (k == 0 ? LAD_MODEL_PCA : LAD_MODEL_LOGREG)))
             continue;
-        st = lad__train_model(ctx, o, &f, label, types[k], &models[n_models]);
-        if (st != LAD_OK)
-            break;
-        n_models++;
-        char path[PATH_MAX];
-        lad_outset_model_path(o, lad_model_type_name(types[k]), path, sizeof path);
-        lad_timer_start(ctx, LAD_PHASE_WRITE);
-        st = lad_model_write(ctx, path, &models[n_models - 1]);
-        lad_timer_stop(ctx, LAD_PHASE_WRITE);
-        if (st == LAD_OK)
-            lad_log(ctx, LAD_LOG_INFO, "wrote %s", path);
+        st = lad__train_and_write(ctx, o, &f, label, types[k], &models[n_models]);
+        n_models++; /* freed below whatever the result */
     }
     if (st == LAD_OK)
         st = lad__detect(ctx, o, models, n_models, &f, label, &label_stats, lad_outset_path(o, "--out"));

@@ -64,9 +64,22 @@ enum lad_status lad__load_features(struct lad_ctx *ctx, const struct lad_options
 enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const struct lad_features *f, int8_t **label,
                                  struct lad_label_stats *stats);
 
+/*
+ * Collective. What training reads: the features (as lad__load_features without templates or an
+ * assigner) and each row's label from --labels or the log's own alert lines (*label NULL with
+ * neither). On failure after the features loaded, f is still the caller's to free.
+ */
+enum lad_status lad__load_training_input(struct lad_ctx *ctx, const struct lad_options *o, struct lad_features *f,
+                                         int8_t **label, struct lad_label_stats *stats);
+
 /* Collective. Fits one model of `type` on f (labels needed for logreg) with o's settings. */
 enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
                                  const int8_t *label, enum lad_model_type type, struct lad_model *m);
+
+/* Collective. lad__train_model, then the model written where o says (--model-out or --models-dir,
+ * lad_outset_model_path), timed as the write phase. *m is the caller's to free either way. */
+enum lad_status lad__train_and_write(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
+                                     const int8_t *label, enum lad_model_type type, struct lad_model *m);
 
 /*
  * Collective. Scores f with each model, writes out_dir/anomalies.csv (the last model's verdicts, so
