@@ -38,6 +38,7 @@ struct lad_verdicts {
     uint8_t *anomaly;        /* n_local: 1 anomalous, 0 normal */
     int64_t n_cases;
     const int64_t *case_of;  /* n_local: row i's case (the features' group_of; not owned) */
+    const int64_t *case_first; /* n_cases: each case's first row (the features' group_first; not owned) */
     int32_t *top;            /* n_cases x n_top model event indices, -1 where none */
     int64_t *observed;       /* n_cases x n_top: the block's count of that event (0 where none) */
     double *expected;        /* n_cases x n_top: PCA's expected count (the row's projection onto the

@@ -128,6 +128,7 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
     v->model_name = lad_model_type_name(m->type);
     v->events = &m->events;
     v->case_of = f->group_of;
+    v->case_first = f->group_first;
     v->threshold = m->type == LAD_MODEL_TYPE_PCA ? lad_pca_decision_threshold(&m->pca) : m->logreg.threshold;
     if (st == LAD_OK)
         memcpy(v->columns, map->model_to_feature, (size_t)n * sizeof *v->columns);

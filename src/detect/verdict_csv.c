@@ -178,22 +178,15 @@ static bool case_text_init(struct case_text *c, const struct lad_verdicts *v, co
 {
     memset(c, 0, sizeof *c);
     const int64_t n = v->n_cases;
-    int64_t *first = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *first);
     c->at = lad_malloc_array((size_t)n + 1, sizeof *c->at);
-    bool ok = first && c->at;
-    for (int64_t k = 0; ok && k < n; k++)
-        first[k] = -1;
-    for (int64_t r = 0; ok && r < v->n_local; r++)
-        if (first[v->case_of[r]] < 0)
-            first[v->case_of[r]] = r;
+    bool ok = c->at != NULL;
     for (int64_t k = 0; ok && k < n; k++) {
         c->at[k] = c->text.len;
-        if (first[k] >= 0 && (ok = lad_buf_reserve(&c->text, case_text_max(v, t))))
-            put_case_text(&c->text, v, t, first[k]);
+        if ((ok = lad_buf_reserve(&c->text, case_text_max(v, t))))
+            put_case_text(&c->text, v, t, v->case_first[k]);
     }
     if (ok)
         c->at[n] = c->text.len;
-    free(first);
     if (!ok)
         case_text_free(c);
     return ok;
