@@ -18,6 +18,26 @@
 
 #define SMALL 16 /* ids compared pairwise; more go through the hash set */
 
+#if LAD__SWAR
+/* Local. Whether the eight bytes of x are all ASCII digits: each byte's high nibble is 3, and still 3
+ * after adding 6 (a carry out of a byte above 0xf9 only comes from a byte that already fails). */
+static inline bool all_digits(uint64_t x)
+{
+    const uint64_t highs = 0xf0f0f0f0f0f0f0f0ULL;
+    return ((x & highs) | (((x + 0x0606060606060606ULL) & highs) >> 4)) == 0x3333333333333333ULL;
+}
+
+/* Local. The value of eight ASCII digits, the first the most significant: pairs, quadruples and the
+ * octet combined by multiplications. */
+static inline uint32_t octet_value(uint64_t x)
+{
+    x -= 0x3030303030303030ULL;
+    x = x * 10 + (x >> 8); /* bytes 0, 2, 4, 6: two-digit values */
+    return (uint32_t)(((x & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
+                       ((x >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >> 32);
+}
+#endif
+
 /*
  * Parses -?[0-9]+ at s[0, n); returns the digits' end or 0 if none; *ok is false when the value does
  * not fit a signed 64-bit integer. Up to 19 significant digits fit a uint64_t, so the value is
@@ -25,7 +45,32 @@
  */
 static size_t parse_id(const char *s, size_t n, int64_t *id, bool *ok)
 {
-    size_t begin = n > 0 && s[0] == '-', end = lad__digits_end(s, begin, n);
+    size_t begin = n > 0 && s[0] == '-';
+#if LAD__SWAR
+    /* The usual id (up to 19 digits): checked and converted eight digits at a time in one pass. Up to 19
+     * digits, leading zeros included, fit a uint64_t, so the value is compared with the int64 range
+     * once; longer runs go the careful way below. */
+    {
+        size_t i = begin;
+        uint64_t v = 0, x;
+        while (n - i >= 8 && (memcpy(&x, s + i, 8), all_digits(x))) {
+            v = v * 100000000u + octet_value(x);
+            i += 8;
+        }
+        while (i < n && (unsigned char)(s[i] - '0') <= 9 && i - begin < 20)
+            v = v * 10 + (uint64_t)(s[i++] - '0');
+        if (i - begin <= 19) {
+            if (i == begin)
+                return 0;
+            bool neg = begin == 1;
+            *ok = v <= (uint64_t)INT64_MAX + (neg ? 1u : 0u);
+            if (*ok)
+                *id = !neg ? (int64_t)v : v == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)v;
+            return i;
+        }
+    }
+#endif
+    size_t end = lad__digits_end(s, begin, n);
     if (end == begin)
         return 0;
     size_t i = begin;
@@ -41,11 +86,7 @@ static size_t parse_id(const char *s, size_t n, int64_t *id, bool *ok)
     for (; end - i >= 8; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        x -= 0x3030303030303030ULL;
-        x = x * 10 + (x >> 8); /* bytes 0, 2, 4, 6: two-digit values */
-        x = ((x & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
-             ((x >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >> 32;
-        v = v * 100000000u + (uint32_t)x;
+        v = v * 100000000u + octet_value(x);
     }
 #endif
     for (; i < end; i++)

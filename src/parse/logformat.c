@@ -60,10 +60,34 @@ struct node {
     bool starts_any, starts_at_end;
 };
 
+/*
+ * A step of the first-choice path of a format without groups: the nodes with each field fused with the
+ * node after it, so that a header such as HDFS's "<Date> <Time> <Pid> <Level> <Component>: <Content>"
+ * is seven steps, each a scan and a store, instead of twelve nodes that each dispatch and look again
+ * at the byte the previous one stopped at.
+ */
+enum step_kind {
+    STEP_TO_SPACE, /* field up to the first whitespace byte, then the space run */
+    STEP_TO_BYTE,  /* field up to the literal's first byte, then the literal */
+    STEP_EMPTY,    /* field followed by a field: empty on the first path */
+    STEP_REST,     /* final field: the rest of the line */
+    STEP_LITERAL,
+    STEP_SPACE,
+    STEP_END
+};
+
+struct step {
+    enum step_kind kind;
+    int field;        /* the field steps */
+    const char *text; /* STEP_TO_BYTE, STEP_LITERAL: the literal */
+    size_t len;
+};
+
 struct lad_logformat {
     struct node *nodes; /* ends with one NODE_END */
     int n_nodes;
     bool simple;        /* no optional group: the first-choice path is a plain loop */
+    struct step plan[MAX_NODES]; /* if simple: the first-choice path, steps up to STEP_END or STEP_REST */
     int required[MAX_NODES]; /* literal nodes outside groups, in order: every match holds them */
     int n_required;
     char *names[LAD_LOGFORMAT_MAX_FIELDS];
@@ -121,6 +145,46 @@ static bool append_literal(struct lad_logformat *f, size_t *cap, char c, bool ma
     return true;
 }
 
+/*
+ * The steps of a format without groups. A field ends where its next node may begin (next_end): before
+ * a literal at the literal's first byte, before a space run at the first whitespace byte, before
+ * another field at once (empty), before the end at the end; fusing the two nodes keeps those rules.
+ */
+static void compile_plan(struct lad_logformat *f)
+{
+    struct step *st = f->plan;
+    for (int i = 0; i < f->n_nodes; i++, st++) {
+        const struct node *nd = &f->nodes[i], *next = i + 1 < f->n_nodes ? nd + 1 : NULL;
+        *st = (struct step){.kind = STEP_END, .field = nd->field, .text = nd->text, .len = nd->len};
+        switch (nd->kind) {
+        case NODE_END:
+            return;
+        case NODE_LITERAL:
+            st->kind = STEP_LITERAL;
+            break;
+        case NODE_SPACE:
+            st->kind = STEP_SPACE;
+            break;
+        case NODE_OPTIONAL: /* not in a simple format */
+            return;
+        case NODE_FIELD:
+            if (nd->final) {
+                st->kind = STEP_REST;
+                return;
+            }
+            if (next->kind == NODE_FIELD) {
+                st->kind = STEP_EMPTY;
+                break;
+            }
+            st->kind = next->kind == NODE_SPACE ? STEP_TO_SPACE : STEP_TO_BYTE;
+            st->text = next->text;
+            st->len = next->len;
+            i++; /* the node it ends at is part of the step */
+            break;
+        }
+    }
+}
+
 /* After parsing: the end node, which fields take the rest of the line, whether any group exists. */
 static bool finish_program(struct lad_logformat *f, size_t *cap)
 {
@@ -153,6 +217,8 @@ static bool finish_program(struct lad_logformat *f, size_t *cap)
     for (int i = 0; i < f->n_nodes; i += f->nodes[i].kind == NODE_OPTIONAL ? 1 + f->nodes[i].n_children : 1)
         if (f->nodes[i].kind == NODE_LITERAL)
             f->required[f->n_required++] = i;
+    if (f->simple)
+        compile_plan(f);
     return true;
 }
 
@@ -288,37 +354,50 @@ static inline size_t next_end(const struct node *next, const char *s, size_t len
  */
 static bool match_first_path(const struct lad_logformat *f, const char *s, size_t len, struct lad_header *hdr)
 {
-    size_t pos = 0;
-    for (const struct node *nd = f->nodes;; nd++) {
-        switch (nd->kind) {
-        case NODE_END:
+    size_t pos = 0, e;
+    for (const struct step *st = f->plan;; st++) {
+        switch (st->kind) {
+        case STEP_END:
             return pos == len;
-        case NODE_LITERAL:
-            if (len - pos < nd->len || s[pos] != nd->text[0] ||
-                (nd->len > 1 && memcmp(s + pos + 1, nd->text + 1, nd->len - 1) != 0))
-                return false;
-            pos += nd->len;
+        case STEP_REST:
+            hdr->start[st->field] = s + pos;
+            hdr->len[st->field] = len - pos;
+            return true;
+        case STEP_EMPTY:
+            hdr->start[st->field] = s + pos;
+            hdr->len[st->field] = 0;
             break;
-        case NODE_SPACE:
+        case STEP_TO_SPACE:
+            if (pos >= len || (e = lad__find_space(s, pos, len)) == len)
+                return false;
+            hdr->start[st->field] = s + pos;
+            hdr->len[st->field] = e - pos;
+            pos = e + 1; /* s[e] is whitespace: the run goes on from the byte after it */
+            while (pos < len && is_space(s[pos])) /* runs are short: one or two bytes */
+                pos++;
+            break;
+        case STEP_TO_BYTE:
+            if (pos >= len || (e = lad__find_byte(s, pos, len, st->text[0])) == len)
+                return false;
+            if (len - e < st->len || (st->len > 1 && memcmp(s + e + 1, st->text + 1, st->len - 1) != 0))
+                return false;
+            hdr->start[st->field] = s + pos;
+            hdr->len[st->field] = e - pos;
+            pos = e + st->len;
+            break;
+        case STEP_LITERAL:
+            if (len - pos < st->len || s[pos] != st->text[0] ||
+                (st->len > 1 && memcmp(s + pos + 1, st->text + 1, st->len - 1) != 0))
+                return false;
+            pos += st->len;
+            break;
+        case STEP_SPACE:
             if (pos == len || !is_space(s[pos]))
                 return false;
             do
                 pos++;
-            while (pos < len && is_space(s[pos])); /* runs are short: one or two bytes */
+            while (pos < len && is_space(s[pos]));
             break;
-        case NODE_FIELD: {
-            size_t e = nd->final ? len : next_end(nd + 1, s, len, pos, len + 1);
-            if (e > len)
-                return false;
-            hdr->start[nd->field] = s + pos;
-            hdr->len[nd->field] = e - pos;
-            if (nd->final)
-                return true;
-            pos = e;
-            break;
-        }
-        case NODE_OPTIONAL:
-            return false;
         }
     }
 }

@@ -142,7 +142,7 @@ static int reference_extract(const char *s, size_t n, int64_t *ids, int max, int
 static void test_random_against_reference(void)
 {
     uint64_t x = 0x2545f4914f6cdd1dULL;
-    static const char alphabet[] = "blk_-0123456789 0009b";
+    static const char alphabet[] = "blk_-0123456789 0009b:/\xfa"; /* and the bytes around the digits */
     int bad = 0;
     for (int it = 0; it < 200000; it++) {
         char line[96];
