@@ -29,12 +29,13 @@ enum lad_status lad_score_map_columns(struct lad_ctx *ctx, const struct lad_even
 void lad_score_map_free(struct lad_column_map *map);
 
 /*
- * Local. Scores this rank's rows of f with m into v (allocated here with n_top contributors per row).
- * PCA: score = SPE, anomalous when above the Q threshold; logreg: score = P(anomaly), anomalous when
- * above the model's probability threshold. The events named per row are those that raise the score
- * most, and only those that raise it (lad_top_positive): PCA's largest squared residuals r_j^2, with
- * the expected count (the row's projection onto the normal subspace, mapped back through the
- * transform); logreg's largest w_j y_j, with no expected count (NaN). Each with the row's count.
+ * Local. Scores this rank's rows of f with m into v (allocated here with n_top contributors per row),
+ * through m's detector (lad_detector.h). PCA: score = SPE, anomalous when above the Q threshold;
+ * logreg: score = P(anomaly), anomalous when above the model's probability threshold. The events named
+ * per row are those that raise the score most, and only those that raise it (lad_top_positive): PCA's
+ * largest squared residuals r_j^2, with the expected count (the row's projection onto the normal
+ * subspace, mapped back through the transform); logreg's largest w_j y_j, with no expected count (NaN).
+ * Each with the row's count.
  */
 enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, const struct lad_features *f,
                                const struct lad_column_map *map, int n_top, struct lad_verdicts *v);

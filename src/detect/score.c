@@ -1,18 +1,17 @@
 /* score.c - a model applied to the local rows of a feature matrix. */
 #include "lad_score.h"
 
-#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_detector.h"
 #include "lad_events.h"
 #include "lad_features.h"
 #include "lad_mem.h"
 #include "lad_model_file.h"
-#include "lad_top.h"
 #include "lad_verdict.h"
 
 enum lad_status lad_score_map_columns(struct lad_ctx *ctx, const struct lad_events *model,
@@ -55,55 +54,6 @@ void lad_score_map_free(struct lad_column_map *map)
 }
 
 /*
- * A count that the normal subspace predicts for event j: the transformed value yhat_j mapped back
- * through the transform (undo the IDF weight, then the centering, then the log).
- */
-static double expected_count(const struct lad_transform *t, int j, double yhat)
-{
-    if (!(t->weight[j] != 0.0))
-        return NAN;
-    double phi = yhat / t->weight[j] + t->mean[j];
-    return (t->flags & LAD_TF_LOG) ? expm1(phi) : phi;
-}
-
-/*
- * One row: its score, the events that raise it most (only those with a clearly positive contribution:
- * PCA's largest squared residuals, logreg's largest w_j y_j), and for each its count, PCA's expected
- * count and the contribution. buf holds n doubles.
- */
-static double score_row(const struct lad_model *m, const int64_t *x, const double *y, double *buf, int n_top,
-                        int *top, int64_t *observed, double *expected, double *contribution)
-{
-    const int n = m->events.n;
-    double s;
-    if (m->type == LAD_MODEL_TYPE_PCA) {
-        s = lad_pca_residual(&m->pca, y, buf);
-        if (isnan(s))
-            for (int j = 0; j < n; j++)
-                buf[j] = 0.0; /* out of memory for k > 512: no score, nothing named */
-        lad_top_positive(buf, buf, n, top, n_top);
-    } else {
-        s = lad_logreg_score(&m->logreg, y, NULL, 0);
-        lad_top_positive(m->logreg.w, y, n, top, n_top);
-    }
-    for (int t = 0; t < n_top; t++) {
-        int j = top[t];
-        observed[t] = j >= 0 ? x[j] : 0;
-        expected[t] = NAN;
-        contribution[t] = NAN;
-        if (j < 0)
-            continue;
-        if (m->type == LAD_MODEL_TYPE_PCA) {
-            contribution[t] = buf[j] * buf[j];
-            expected[t] = expected_count(&m->transform, j, y[j] - buf[j]);
-        } else {
-            contribution[t] = m->logreg.w[j] * y[j];
-        }
-    }
-    return s;
-}
-
-/*
  * Equal rows get equal verdicts: a session's row of counts is all that its score and explanation
  * depend on, and HDFS blocks repeat a few thousand distinct rows over millions of blocks. Each group of
  * equal rows (lad_features_group_rows) is one case, scored once from its first row; the rows copy its
@@ -114,6 +64,9 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
                                const struct lad_column_map *map, int n_top, struct lad_verdicts *v)
 {
     const int n = m->events.n;
+    const struct lad_detector *d = lad_detector_find(m->type);
+    if (d == NULL)
+        return lad_fail(ctx, LAD_ERR_INTERNAL, "scoring a model of unknown type %d", (int)m->type);
     if (f->group_of == NULL && f->n_local > 0)
         return lad_fail(ctx, LAD_ERR_INTERNAL, "scoring rows that were not grouped (lad_features_group_rows)");
     enum lad_status st = lad_verdicts_alloc(ctx, v, f->n_local, f->n_groups, n_top, n);
@@ -125,11 +78,11 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
     int top[LAD_TOP_EVENTS_MAX];
     if (st == LAD_OK && (x == NULL || y == NULL || buf == NULL || dense == NULL || case_score == NULL))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory scoring");
-    v->model_name = lad_model_type_name(m->type);
+    v->model_name = d->name;
     v->events = &m->events;
     v->case_of = f->group_of;
     v->case_first = f->group_first;
-    v->threshold = m->type == LAD_MODEL_TYPE_PCA ? lad_pca_decision_threshold(&m->pca) : m->logreg.threshold;
+    v->threshold = d->threshold(m);
     if (st == LAD_OK)
         memcpy(v->columns, map->model_to_feature, (size_t)n * sizeof *v->columns);
     for (int64_t g = 0; st == LAD_OK && g < f->n_groups; g++) {
@@ -138,9 +91,12 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
         for (int j = 0; j < n; j++)
             x[j] = map->model_to_feature[j] >= 0 ? dense[map->model_to_feature[j]] : 0;
         lad_transform_apply(&m->transform, x, y);
-        case_score[g] = score_row(m, x, y, buf, n_top, top, v->observed + at, v->expected + at, v->contribution + at);
-        for (int t = 0; t < n_top; t++)
+        /* The detector explains the score (lad_detector.h); the counts it names are the row's own. */
+        case_score[g] = d->score_row(m, y, buf, n_top, top, v->contribution + at, v->expected + at);
+        for (int t = 0; t < n_top; t++) {
             v->top[at + t] = top[t];
+            v->observed[at + t] = top[t] >= 0 ? x[top[t]] : 0;
+        }
     }
     for (int64_t r = 0; st == LAD_OK && r < f->n_local; r++) {
         const double s = case_score[f->group_of[r]];

@@ -23,18 +23,18 @@
 #include "lad_assign.h"
 #include "lad_assign_file.h"
 #include "lad_ctx.h"
+#include "lad_detector.h"
 #include "lad_escape.h"
 #include "lad_h5.h"
 #include "lad_hash.h"
 #include "lad_mem.h"
 #include "lad_version.h"
-
-/* What a rejected model file's message tells the user to do. */
-#define REMEDY "retrain the model or restore the file"
+#include "model_internal.h"
 
 const char *lad_model_type_name(enum lad_model_type type)
 {
-    return type == LAD_MODEL_TYPE_PCA ? "pca" : type == LAD_MODEL_TYPE_LOGREG ? "logreg" : "unknown";
+    const struct lad_detector *d = lad_detector_find(type);
+    return d ? d->name : "unknown";
 }
 
 /* A row's hash mixes its key and every (column, count) pair; the sum over rows does not depend on
@@ -76,18 +76,17 @@ static enum lad_status check_model(struct lad_ctx *ctx, const struct lad_model *
     const int e = m->events.n;
     if (e < 1 || m->transform.n != e)
         return lad_fail(ctx, LAD_ERR_MODEL, "model has %d events but a transform of %d columns", e, m->transform.n);
-    if (m->type == LAD_MODEL_TYPE_PCA && (m->pca.n != e || m->pca.k < 1 || m->pca.k > e))
-        return lad_fail(ctx, LAD_ERR_MODEL, "PCA model of %d features, k = %d, for %d events", m->pca.n, m->pca.k, e);
-    if (m->type == LAD_MODEL_TYPE_LOGREG && m->logreg.n != e)
-        return lad_fail(ctx, LAD_ERR_MODEL, "logistic model of %d features for %d events", m->logreg.n, e);
-    if (m->type != LAD_MODEL_TYPE_PCA && m->type != LAD_MODEL_TYPE_LOGREG)
+    const struct lad_detector *d = lad_detector_find(m->type);
+    if (d == NULL)
         return lad_fail(ctx, LAD_ERR_MODEL, "unknown model type %d", (int)m->type);
-    return LAD_OK;
+    return d->check(ctx, m);
 }
 
+/* Local. Only called for a model check_model passed: its type has a detector. */
 static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, const void *arg)
 {
     const struct lad_model *m = arg;
+    const struct lad_detector *d = lad_detector_find(m->type);
     const int e = m->events.n;
     /* The transform is stored as its canonical spec (parsed back on read), the fingerprint as hex text:
      * h5dump shows both as they appear in logs and summaries, with no signedness question. */
@@ -96,7 +95,7 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
     snprintf(fp, sizeof fp, "%016" PRIx64, m->fingerprint);
     enum lad_status st = lad_h5_attr_str(ctx, h, "/", "format", LAD_MODEL_FORMAT);
     if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "format_version", LAD_MODEL_FORMAT_VERSION);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "kind", lad_model_type_name(m->type));
+    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "kind", d->name);
     if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "created_by", "logad " LAD_VERSION);
     if (st == LAD_OK)
         st = lad_h5_attr_str(ctx, h, "/", "session_kind", m->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
@@ -115,25 +114,7 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
     if (st != LAD_OK)
         return st;
     /* The detector's own part: arrays as datasets, scalars as attributes of its group. */
-    if (m->type == LAD_MODEL_TYPE_PCA) {
-        const struct lad_pca_model *p = &m->pca;
-        st = lad_h5_write_small(ctx, h, "/pca/eigenvalues", H5T_NATIVE_DOUBLE, e, 0, p->eigenvalues);
-        if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/pca/components", H5T_NATIVE_DOUBLE, e, p->k, p->components);
-        if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/pca", "k", p->k);
-        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "alpha", p->alpha);
-        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "variance", p->variance);
-        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "threshold", p->threshold);
-    } else {
-        const struct lad_logreg_model *l = &m->logreg;
-        st = lad_h5_write_small(ctx, h, "/logreg/weights", H5T_NATIVE_DOUBLE, e, 0, l->w);
-        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "bias", l->bias);
-        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "lambda", l->lambda);
-        if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "threshold", l->threshold);
-        if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "balanced", l->balanced);
-        if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "iterations", l->iterations);
-        if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "converged", l->converged);
-    }
-    return st;
+    return d->write(ctx, h, m);
 }
 
 enum lad_status lad_model_write(struct lad_ctx *ctx, const char *path, const struct lad_model *m)
@@ -153,8 +134,8 @@ static void format_shape(char *buf, size_t cap, int64_t rows, int64_t cols)
         snprintf(buf, cap, "[%lld x %lld]", (long long)rows, (long long)cols);
 }
 
-/* Collective. A dataset must exist with exactly rows x cols (cols 0: 1-D), else LAD_ERR_MODEL. */
-static enum lad_status check_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t rows, int64_t cols)
+enum lad_status lad__model_check_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t rows,
+                                      int64_t cols)
 {
     int64_t r = 0, c = 0;
     enum lad_status st = lad_h5_dims(ctx, h, name, &r, &c);
@@ -168,7 +149,8 @@ static enum lad_status check_dims(struct lad_ctx *ctx, struct lad_h5 *h, const c
     return lad_status_agree(ctx, st);
 }
 
-/* Local. The root attributes: what kind of file this is, and the training metadata. */
+/* Local. The root attributes: what kind of file this is (its kind picks the detector), and the
+ * training metadata. */
 static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct lad_model *m)
 {
     char *format = NULL, *kind = NULL, *session = NULL, *spec = NULL, *fp = NULL;
@@ -196,10 +178,14 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "kind", &kind);
     if (st == LAD_OK) {
-        m->type = strcmp(kind, "pca") == 0 ? LAD_MODEL_TYPE_PCA : strcmp(kind, "logreg") == 0 ? LAD_MODEL_TYPE_LOGREG : 0;
-        if (m->type == 0)
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown model kind '%s' (expected pca or logreg)", h->path,
-                          lad_escape_str(shown, sizeof shown, kind));
+        const struct lad_detector *d = lad_detector_find_name(kind);
+        char names[64];
+        lad_detector_format_names(names, sizeof names);
+        if (d)
+            m->type = d->type;
+        else
+            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown model kind '%s' (expected %s)", h->path,
+                          lad_escape_str(shown, sizeof shown, kind), names);
     }
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "session_kind", &session);
@@ -244,24 +230,23 @@ static int64_t first_not_finite(const double *v, int64_t n)
     return -1;
 }
 
-/* Local. LAD_ERR_MODEL naming the first non-finite entry of dataset `name`, if any. */
-static enum lad_status check_finite(struct lad_ctx *ctx, const char *path, const char *name, const double *v, int64_t n)
+enum lad_status lad__model_check_finite(struct lad_ctx *ctx, const char *path, const char *name, const double *v,
+                                        int64_t n)
 {
     int64_t bad = first_not_finite(v, n);
     if (bad < 0)
         return LAD_OK;
     return lad_fail(ctx, LAD_ERR_MODEL, "%s: %s[%lld] is %g, not a finite number (damaged model file: %s)", path, name,
-                    (long long)bad, v[bad], REMEDY);
+                    (long long)bad, v[bad], LAD__MODEL_REMEDY);
 }
 
-/* Local. A finite scalar in [lo, hi], else LAD_ERR_MODEL naming it. */
-static enum lad_status check_range(struct lad_ctx *ctx, const char *path, const char *name, double v, double lo,
-                                   double hi)
+enum lad_status lad__model_check_range(struct lad_ctx *ctx, const char *path, const char *name, double v, double lo,
+                                       double hi)
 {
     if (isfinite(v) && v >= lo && v <= hi)
         return LAD_OK;
     return lad_fail(ctx, LAD_ERR_MODEL, "%s: %s = %g is outside [%g, %g] (damaged model file: %s)", path, name, v, lo,
-                    hi, REMEDY);
+                    hi, LAD__MODEL_REMEDY);
 }
 
 /*
@@ -272,31 +257,19 @@ static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const
 {
     const struct lad_transform *t = &m->transform;
     const int64_t e = m->events.n;
-    enum lad_status st = check_finite(ctx, path, "/transform/weight", t->weight, e);
-    if (st == LAD_OK) st = check_finite(ctx, path, "/transform/mean", t->mean, e);
+    enum lad_status st = lad__model_check_finite(ctx, path, "/transform/weight", t->weight, e);
+    if (st == LAD_OK) st = lad__model_check_finite(ctx, path, "/transform/mean", t->mean, e);
     for (int64_t j = 0; j < e && st == LAD_OK; j++) {
         /* Without TF-IDF every weight is 1; without centering every mean is 0; df counts training rows. */
         if (t->df[j] < 0 || t->df[j] > m->n_train || t->weight[j] <= 0 ||
             (!(t->flags & LAD_TF_TFIDF) && t->weight[j] != 1.0) || (!(t->flags & LAD_TF_CENTER) && t->mean[j] != 0.0))
             st = lad_fail(ctx, LAD_ERR_MODEL, "%s: transform column %lld (df %lld, weight %g, mean %g) does not fit its "
                           "transform and %lld training rows (damaged model file: %s)", path, (long long)j,
-                          (long long)t->df[j], t->weight[j], t->mean[j], (long long)m->n_train, REMEDY);
+                          (long long)t->df[j], t->weight[j], t->mean[j], (long long)m->n_train,
+                          LAD__MODEL_REMEDY);
     }
-    if (m->type == LAD_MODEL_TYPE_PCA) {
-        const struct lad_pca_model *p = &m->pca;
-        if (st == LAD_OK) st = check_finite(ctx, path, "/pca/eigenvalues", p->eigenvalues, e);
-        if (st == LAD_OK) st = check_finite(ctx, path, "/pca/components", p->components, e * p->k);
-        if (st == LAD_OK) st = check_range(ctx, path, "/pca alpha", p->alpha, 1e-300, 0.5);
-        if (st == LAD_OK) st = check_range(ctx, path, "/pca variance", p->variance, 0.0, 1.0 + 1e-9);
-        if (st == LAD_OK) st = check_range(ctx, path, "/pca threshold", p->threshold, 0.0, HUGE_VAL);
-    } else {
-        const struct lad_logreg_model *l = &m->logreg;
-        if (st == LAD_OK) st = check_finite(ctx, path, "/logreg/weights", l->w, e);
-        if (st == LAD_OK) st = check_finite(ctx, path, "/logreg bias", &l->bias, 1);
-        if (st == LAD_OK) st = check_range(ctx, path, "/logreg lambda", l->lambda, 0.0, HUGE_VAL);
-        if (st == LAD_OK) st = check_range(ctx, path, "/logreg threshold", l->threshold, 1e-300, 1.0 - 1e-16);
-        if (st == LAD_OK) st = check_range(ctx, path, "/logreg iterations", l->iterations, 0.0, 1e9);
-    }
+    if (st == LAD_OK)
+        st = lad_detector_find(m->type)->check_values(ctx, path, m);
     return st;
 }
 
@@ -311,9 +284,9 @@ static enum lad_status read_arrays(struct lad_ctx *ctx, struct lad_h5 *h, struct
         st = lad_assign_read(ctx, h, &m->events, true, &m->assigner);
     /* The event table fixes E; every other array is checked against it before it is read. */
     const int64_t e = m->events.n;
-    if (st == LAD_OK) st = check_dims(ctx, h, "/transform/weight", e, 0);
-    if (st == LAD_OK) st = check_dims(ctx, h, "/transform/mean", e, 0);
-    if (st == LAD_OK) st = check_dims(ctx, h, "/transform/df", e, 0);
+    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, "/transform/weight", e, 0);
+    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, "/transform/mean", e, 0);
+    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, "/transform/df", e, 0);
     if (st == LAD_OK) st = lad_status_agree(ctx, lad_transform_alloc(ctx, &m->transform, (int)e));
     if (st != LAD_OK)
         return st;
@@ -325,42 +298,8 @@ static enum lad_status read_arrays(struct lad_ctx *ctx, struct lad_h5 *h, struct
     if (st != LAD_OK)
         return st;
 
-    if (m->type == LAD_MODEL_TYPE_PCA) {
-        int64_t k = 0;
-        st = lad_h5_get_i64(ctx, h, "/pca", "k", &k);
-        if (st == LAD_OK && (k < 1 || k > e))
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: PCA k = %lld is outside 1..%lld", h->path, (long long)k, (long long)e);
-        st = lad_status_agree(ctx, st);
-        if (st == LAD_OK) st = check_dims(ctx, h, "/pca/eigenvalues", e, 0);
-        if (st == LAD_OK) st = check_dims(ctx, h, "/pca/components", e, k);
-        if (st == LAD_OK) st = lad_status_agree(ctx, lad_pca_alloc(ctx, &m->pca, (int)e, (int)k));
-        if (st == LAD_OK)
-            st = lad_h5_read_small(ctx, h, "/pca/eigenvalues", H5T_NATIVE_DOUBLE, e, 0, m->pca.eigenvalues);
-        if (st == LAD_OK)
-            st = lad_h5_read_small(ctx, h, "/pca/components", H5T_NATIVE_DOUBLE, e, k, m->pca.components);
-        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "alpha", &m->pca.alpha);
-        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "variance", &m->pca.variance);
-        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "threshold", &m->pca.threshold);
-    } else {
-        int64_t balanced = 0, iterations = 0, converged = 0;
-        st = check_dims(ctx, h, "/logreg/weights", e, 0);
-        if (st == LAD_OK) st = lad_status_agree(ctx, lad_logreg_alloc(ctx, &m->logreg, (int)e));
-        if (st == LAD_OK) st = lad_h5_read_small(ctx, h, "/logreg/weights", H5T_NATIVE_DOUBLE, e, 0, m->logreg.w);
-        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "bias", &m->logreg.bias);
-        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "lambda", &m->logreg.lambda);
-        if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "threshold", &m->logreg.threshold);
-        if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "balanced", &balanced);
-        if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "iterations", &iterations);
-        if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "converged", &converged);
-        if (st == LAD_OK && (balanced < 0 || balanced > 1 || converged < 0 || converged > 1 || iterations < 0 ||
-                             iterations > INT32_MAX))
-            st = lad_fail(ctx, LAD_ERR_MODEL, "%s: logreg flags out of range (balanced %lld, converged %lld, iterations "
-                          "%lld; damaged model file: %s)", h->path, (long long)balanced, (long long)converged,
-                          (long long)iterations, REMEDY);
-        m->logreg.balanced = balanced != 0;
-        m->logreg.iterations = st == LAD_OK ? (int)iterations : 0;
-        m->logreg.converged = converged != 0;
-    }
+    /* The detector's own part; read_header took m->type from a kind that names a detector. */
+    st = lad_detector_find(m->type)->read(ctx, h, m);
     if (st == LAD_OK)
         st = check_values(ctx, h->path, m);
     return lad_status_agree(ctx, st);
@@ -370,7 +309,7 @@ enum lad_status lad_model_read(struct lad_ctx *ctx, const char *path, struct lad
 {
     memset(m, 0, sizeof *m);
     struct lad_h5 h;
-    enum lad_status st = lad_h5_open(ctx, path, REMEDY, &h);
+    enum lad_status st = lad_h5_open(ctx, path, LAD__MODEL_REMEDY, &h);
     /* A file that fails the integrity check already has its one line naming the file and the remedy. */
     if (st == LAD_ERR_INPUT) {
         ctx->err_status = st = LAD_ERR_MODEL;

@@ -9,11 +9,12 @@
 
 #include "lad_assign.h"
 #include "lad_ctx.h"
+#include "lad_detector.h"
 #include "lad_mem.h"
 #include "lad_model_file.h"
+#include "model_internal.h"
 
-/* Grows a double array of n to n + 1, inserting v at position at. */
-static bool insert_double(double **a, int n, int at, double v)
+bool lad__model_insert_double(double **a, int n, int at, double v)
 {
     double *p = lad_realloc_array(*a, (size_t)n + 1, sizeof *p);
     if (p == NULL)
@@ -24,10 +25,14 @@ static bool insert_double(double **a, int n, int at, double v)
     return true;
 }
 
+/* The generic part of the column here, the detector's part by its operation (lad_detector.h). */
 static enum lad_status extend(struct lad_ctx *ctx, struct lad_model *m)
 {
     const int n = m->events.n;
     struct lad_transform *t = &m->transform;
+    const struct lad_detector *d = lad_detector_find(m->type);
+    if (d == NULL)
+        return lad_fail(ctx, LAD_ERR_INTERNAL, "unknown model type %d", (int)m->type);
     enum lad_status st = lad_events_add(ctx, &m->events, LAD_EVENT_UNKNOWN_ID, LAD_EVENT_UNKNOWN_TEXT);
     if (st != LAD_OK)
         return st;
@@ -35,35 +40,12 @@ static enum lad_status extend(struct lad_ctx *ctx, struct lad_model *m)
     if (df)
         t->df = df;
     double idf = (t->flags & LAD_TF_TFIDF) ? log((1.0 + (double)t->n_train) / 1.0) + 1.0 : 1.0;
-    bool ok = df && insert_double(&t->weight, n, n, idf) && insert_double(&t->mean, n, n, 0.0);
-    if (ok) {
-        t->df[n] = 0;
-        t->n = n + 1;
-    }
-    if (ok && m->type == LAD_MODEL_TYPE_PCA) {
-        struct lad_pca_model *p = &m->pca;
-        /* eigenvalue 0 where it belongs in the descending list, never among the k kept */
-        int at = p->k;
-        while (at < n && p->eigenvalues[at] >= 0.0)
-            at++;
-        ok = insert_double(&p->eigenvalues, n, at, 0.0);
-        double *c = ok ? lad_realloc_array(p->components, (size_t)(n + 1) * (size_t)p->k, sizeof *c) : NULL;
-        if (c) {
-            memset(c + (size_t)n * (size_t)p->k, 0, (size_t)p->k * sizeof *c); /* row n: the unknown event */
-            p->components = c;
-            p->n = n + 1;
-        }
-        ok = c != NULL;
-    } else if (ok) {
-        struct lad_logreg_model *l = &m->logreg;
-        double w = 0.0;
-        for (int j = 0; j < n; j++)
-            w = fmax(w, l->w[j]);
-        ok = insert_double(&l->w, n, n, w);
-        if (ok)
-            l->n = n + 1;
-    }
-    return ok ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory adding the unknown-event column");
+    bool ok = df && lad__model_insert_double(&t->weight, n, n, idf) && lad__model_insert_double(&t->mean, n, n, 0.0);
+    if (!ok)
+        return lad_fail(ctx, LAD_ERR_NOMEM, LAD__UNKNOWN_NOMEM);
+    t->df[n] = 0;
+    t->n = n + 1;
+    return d->add_unknown(ctx, m);
 }
 
 enum lad_status lad_model_attach_assigner(struct lad_ctx *ctx, struct lad_assigner *a, struct lad_model *m)

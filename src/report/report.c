@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lad_ctx.h"
+#include "lad_detector.h"
 #include "lad_features.h"
 #include "lad_labels.h"
 #include "lad_mem.h"
@@ -296,7 +297,7 @@ enum lad_status lad_report_write(struct lad_ctx *ctx, const struct lad_report_in
     enum lad_status st = lad_status_agree(ctx, ms ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     for (int i = 0; st == LAD_OK && i < in->n_models; i++) {
         const struct lad_verdicts *v = &in->verdicts[i];
-        enum lad__axis axis = in->models[i].type == LAD_MODEL_TYPE_PCA ? LAD__AXIS_LOG10 : LAD__AXIS_LOGIT;
+        enum lad_score_axis axis = lad_detector_find(in->models[i].type)->score_axis;
         int n_events = v->events ? v->events->n : 0;
         ms[i].hits = lad_calloc_array((size_t)n_events + 1, sizeof *ms[i].hits);
         st = lad_status_agree(ctx, ms[i].hits ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));

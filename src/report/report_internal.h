@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lad_detector.h"
 #include "lad_status.h"
 #include "lad_timer.h"
 
@@ -27,15 +28,9 @@ struct lad_metrics;
 /* Score classes by label. */
 enum { LAD__NORMAL = 0, LAD__ANOMALY = 1, LAD__UNLABELLED = 2, LAD__CLASSES = 3 };
 
-/* How scores are placed on the histogram's axis. */
-enum lad__axis {
-    LAD__AXIS_LOG10, /* PCA's squared prediction error spans decades: log10(score) */
-    LAD__AXIS_LOGIT  /* logistic regression's probabilities crowd at 0 and 1: log(p / (1 - p)) */
-};
-
 /* Scores of one model binned on a common axis; identical on every rank after the reduction. */
 struct lad__hist {
-    enum lad__axis axis;
+    enum lad_score_axis axis; /* how scores are placed on the histogram's axis (the detector's) */
     double lo, hi;       /* axis range over all scores and the threshold */
     double threshold;    /* the model's threshold on the axis */
     int64_t count[LAD__CLASSES][LAD__FINE_BINS];
@@ -63,11 +58,11 @@ struct lad__rank_table {
 #define LAD__WHERE_MAX 96
 
 /* Local. A score's place on the axis (-inf for PCA's zero scores). */
-double lad__axis_value(enum lad__axis axis, double score);
+double lad__axis_value(enum lad_score_axis axis, double score);
 
 /* Collective. Bins v's scores by label (label may be NULL). */
 enum lad_status lad__hist_compute(struct lad_ctx *ctx, const struct lad_verdicts *v, const int8_t *label,
-                                  enum lad__axis axis, struct lad__hist *h);
+                                  enum lad_score_axis axis, struct lad__hist *h);
 
 /* Collective. hits[j]: anomalous blocks that name model event j among their top events; hits[n_events]:
  * anomalous blocks that name none (n_events + 1 entries). */

@@ -22,9 +22,9 @@
 /* Probabilities closer to 0 or 1 than this all land in the axis's end bins. */
 #define LOGIT_CLAMP 1e-15
 
-double lad__axis_value(enum lad__axis axis, double score)
+double lad__axis_value(enum lad_score_axis axis, double score)
 {
-    if (axis == LAD__AXIS_LOG10)
+    if (axis == LAD_SCORE_AXIS_LOG10)
         return score > 0 ? log10(score) : -INFINITY;
     double p = score < LOGIT_CLAMP ? LOGIT_CLAMP : score > 1 - LOGIT_CLAMP ? 1 - LOGIT_CLAMP : score;
     return log(p) - log1p(-p);
@@ -46,7 +46,7 @@ static int class_of(const int8_t *label, int64_t r)
 }
 
 enum lad_status lad__hist_compute(struct lad_ctx *ctx, const struct lad_verdicts *v, const int8_t *label,
-                                  enum lad__axis axis, struct lad__hist *h)
+                                  enum lad_score_axis axis, struct lad__hist *h)
 {
     memset(h, 0, sizeof *h);
     h->axis = axis;

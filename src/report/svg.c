@@ -71,20 +71,20 @@ static void frame_box(FILE *out, const struct frame *fr)
 }
 
 /* Score of an axis value, as a label: the inverse of lad__axis_value. */
-static void axis_label(enum lad__axis axis, double x, char *buf, size_t cap)
+static void axis_label(enum lad_score_axis axis, double x, char *buf, size_t cap)
 {
-    if (axis == LAD__AXIS_LOG10)
+    if (axis == LAD_SCORE_AXIS_LOG10)
         snprintf(buf, cap, "%.3g", pow(10.0, x));
     else
         snprintf(buf, cap, "%.3g", 1.0 / (1.0 + exp(-x)));
 }
 
 /* Ticks at whole decades (PCA) or at chosen probabilities (logit); the range ends when none fits. */
-static void score_ticks(FILE *out, const struct frame *fr, enum lad__axis axis)
+static void score_ticks(FILE *out, const struct frame *fr, enum lad_score_axis axis)
 {
     char label[32];
     int n = 0;
-    if (axis == LAD__AXIS_LOG10) {
+    if (axis == LAD_SCORE_AXIS_LOG10) {
         double first = ceil(fr->x0), last = floor(fr->x1);
         double step = ceil((last - first) / 8.0);
         for (double k = first; step >= 1 && k <= last; k += step, n++) {
@@ -172,8 +172,8 @@ void lad__svg_histogram(FILE *out, const struct lad__hist *h, bool labelled)
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">threshold %s</text>\n", tx + (tx > 560 ? -6 : 6),
             fr.top + 8, tx > 560 ? "end" : "start", thr);
     fprintf(out, "<text x=\"%.1f\" y=\"284\" text-anchor=\"middle\">%s</text>\n", fr.left + fr.width / 2,
-            h->axis == LAD__AXIS_LOG10 ? "score: squared prediction error (log scale)"
-                                       : "score: probability of anomaly (logit scale)");
+            h->axis == LAD_SCORE_AXIS_LOG10 ? "score: squared prediction error (log scale)"
+                                            : "score: probability of anomaly (logit scale)");
     fprintf(out, "<text x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 %.1f)\" text-anchor=\"middle\">blocks "
                  "(log scale)</text>\n",
             fr.top + fr.height / 2, fr.top + fr.height / 2);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_detector.h"
 #include "lad_featfile.h"
 #include "lad_features.h"
 #include "lad_ingest.h"
@@ -88,52 +89,17 @@ enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const st
     return st;
 }
 
-/*
- * PCA is unsupervised, so the training blocks include anomalies; they add variance to the residual
- * subspace and raise the Q threshold. Each refit drops the training blocks the previous fit flagged and
- * fits transform and subspace again on the rest, as Phase I of statistical process control recomputes
- * its control limits without the out-of-control samples.
- */
-static enum lad_status fit_pca(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
-                               unsigned flags, struct lad_model *m)
+/* What the detectors read of the command's options (lad_detector.h: the model layer does not see the
+ * command line). --lr-class-weight was checked to be none or balanced. */
+static void detector_settings(const struct lad_options *o, struct lad_detector_settings *s)
 {
-    struct lad_pca_options po = {o->pca_variance, o->pca_k, o->pca_alpha};
-    enum lad_status st = lad_transform_fit(ctx, f, NULL, flags, &m->transform);
-    if (st == LAD_OK)
-        st = lad_pca_fit(ctx, f, NULL, &m->transform, &po, &m->pca);
-    uint8_t *use = NULL;
-    double *y = NULL;
-    if (st == LAD_OK && o->pca_refit > 0) {
-        use = lad_malloc_array((size_t)f->n_local, sizeof *use);
-        y = lad_malloc_array((size_t)f->n_events, sizeof *y);
-        st = lad_status_agree(ctx, use && y ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
-    }
-    for (int pass = 0; st == LAD_OK && pass < o->pca_refit; pass++) {
-        double limit = lad_pca_decision_threshold(&m->pca);
-        int64_t kept[2] = {0, f->n_local}, total[2];
-        for (int64_t g = 0; g < f->n_groups; g++) { /* a group's first row decides for the group */
-            const int64_t r = f->group_first[g];
-            lad_transform_apply_row(&m->transform, lad_features_row(f, r), y);
-            use[r] = lad_pca_score(&m->pca, y, NULL, 0) <= limit;
-        }
-        for (int64_t r = 0; r < f->n_local; r++) {
-            use[r] = use[f->group_first[f->group_of[r]]];
-            kept[0] += use[r];
-        }
-        MPI_Allreduce(kept, total, 2, MPI_INT64_T, MPI_SUM, ctx->comm);
-        if (total[0] == total[1] || total[0] == 0)
-            break; /* nothing to drop, or nothing left */
-        lad_log(ctx, LAD_LOG_INFO, "pca: refit %d without the %lld training blocks the last fit flags", pass + 1,
-                (long long)(total[1] - total[0]));
-        lad_transform_free(&m->transform);
-        lad_pca_free(&m->pca);
-        st = lad_transform_fit(ctx, f, use, flags, &m->transform);
-        if (st == LAD_OK)
-            st = lad_pca_fit(ctx, f, use, &m->transform, &po, &m->pca);
-    }
-    free(use);
-    free(y);
-    return st;
+    memset(s, 0, sizeof *s);
+    s->pca = (struct lad_pca_options){.variance = o->pca_variance, .k = o->pca_k, .alpha = o->pca_alpha};
+    s->pca_refit = o->pca_refit;
+    s->logreg = (struct lad_logreg_options){.lambda = o->lr_lambda,
+                                            .balanced = strcmp(o->lr_class_weight, "balanced") == 0,
+                                            .threshold = o->lr_threshold,
+                                            .max_iter = o->lr_max_iter};
 }
 
 enum lad_status lad__load_training_input(struct lad_ctx *ctx, const struct lad_options *o, struct lad_features *f,
@@ -169,49 +135,34 @@ enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *
 {
     memset(m, 0, sizeof *m);
     m->type = type;
+    const struct lad_detector *d = lad_detector_find(type);
+    if (d == NULL)
+        return lad_fail(ctx, LAD_ERR_INTERNAL, "unknown model type %d", (int)type);
+    struct lad_detector_settings settings;
+    detector_settings(o, &settings);
     unsigned flags = 0;
-    const char *spec = o->transform ? o->transform
-                                    : type == LAD_MODEL_TYPE_PCA ? LAD_PCA_DEFAULT_TRANSFORM : LAD_LOGREG_DEFAULT_TRANSFORM;
-    enum lad_status st = lad_transform_parse(ctx, spec, &flags);
-    if (st == LAD_OK && type == LAD_MODEL_TYPE_LOGREG && label == NULL)
-        st = lad_fail(ctx, LAD_ERR_USAGE, "logreg needs labels: give --labels CSV");
+    enum lad_status st = lad_transform_parse(ctx, o->transform ? o->transform : d->default_transform, &flags);
+    if (st == LAD_OK && d->supervised && label == NULL)
+        st = lad_fail(ctx, LAD_ERR_USAGE, "%s needs labels: give --labels CSV", d->name);
     st = lad_status_agree(ctx, st);
-    /* logreg learns from labelled rows only; PCA is unsupervised and uses every row. */
+    /* A supervised detector learns from labelled rows only; an unsupervised one uses every row. */
     uint8_t *use = NULL;
-    if (st == LAD_OK && type == LAD_MODEL_TYPE_LOGREG) {
+    if (st == LAD_OK && d->supervised) {
         use = lad_malloc_array((size_t)f->n_local, sizeof *use);
         st = lad_status_agree(ctx, use ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
         for (int64_t i = 0; st == LAD_OK && i < f->n_local; i++)
             use[i] = label[i] == 0 || label[i] == 1;
     }
     lad_timer_start(ctx, LAD_PHASE_TRAIN);
-    if (st == LAD_OK && type == LAD_MODEL_TYPE_PCA) {
-        st = fit_pca(ctx, o, f, flags, m);
-        if (st == LAD_OK)
-            lad_log(ctx, LAD_LOG_INFO, "pca: k = %d of %d components (%.4f of the variance), Q threshold %.6g (alpha %g)",
-                    m->pca.k, m->pca.n, m->pca.variance, m->pca.threshold, m->pca.alpha);
-    } else if (st == LAD_OK) {
-        st = lad_transform_fit(ctx, f, use, flags, &m->transform);
-        struct lad_logreg_options lo = {o->lr_lambda, strcmp(o->lr_class_weight, "balanced") == 0, o->lr_threshold,
-                                        o->lr_max_iter, 0, false};
-        if (st == LAD_OK)
-            st = lad_logreg_fit(ctx, f, label, &m->transform, &lo, &m->logreg);
-        if (st == LAD_OK)
-            lad_log(ctx, LAD_LOG_INFO, "logreg: %d Newton steps%s, lambda %g, threshold %g", m->logreg.iterations,
-                    m->logreg.converged ? "" : " (did not converge)", m->logreg.lambda, m->logreg.threshold);
-    }
+    if (st == LAD_OK)
+        st = d->fit(ctx, f, label, use, flags, &settings, m);
     lad_timer_stop(ctx, LAD_PHASE_TRAIN);
     if (st == LAD_OK)
         st = lad__events_copy(ctx, &f->events, &m->events);
     if (st == LAD_OK) {
         char buf[512], tf[64];
         lad_transform_format(flags, tf, sizeof tf);
-        if (type == LAD_MODEL_TYPE_PCA)
-            snprintf(buf, sizeof buf, "transform=%s pca_variance=%g pca_k=%d pca_alpha=%g pca_refit=%d", tf,
-                     o->pca_variance, o->pca_k, o->pca_alpha, o->pca_refit);
-        else
-            snprintf(buf, sizeof buf, "transform=%s lr_lambda=%g lr_class_weight=%s lr_threshold=%g lr_max_iter=%d", tf,
-                     o->lr_lambda, o->lr_class_weight, o->lr_threshold, o->lr_max_iter);
+        d->describe(&settings, tf, buf, sizeof buf);
         m->options = lad_strdup(buf);
         m->event_source = lad_strdup(f->event_source ? f->event_source : "");
         m->session_kind = f->session_kind;

@@ -72,7 +72,8 @@ enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const st
 enum lad_status lad__load_training_input(struct lad_ctx *ctx, const struct lad_options *o, struct lad_features *f,
                                          int8_t **label, struct lad_label_stats *stats);
 
-/* Collective. Fits one model of `type` on f (labels needed for logreg) with o's settings. */
+/* Collective. Fits one model of `type` on f (labels needed for a supervised detector, lad_detector.h) with
+ * o's settings. */
 enum lad_status lad__train_model(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
                                  const int8_t *label, enum lad_model_type type, struct lad_model *m);
 

@@ -81,12 +81,9 @@ static void write_features(const char *path, int64_t n, int e)
     struct lad_features f;
     memset(&f, 0, sizeof f);
     CU_ASSERT_EQUAL_FATAL(lad_features_alloc(ctx, &f, n, e), LAD_OK);
-    for (int j = 0; j < e; j++) {
-        char id[16];
-        snprintf(id, sizeof id, "M%d", j + 1);
-        CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &f.events, id, "a template <*>"), LAD_OK);
+    lad_test_add_events(ctx, &f.events, e, "M", "a template <*>");
+    for (int j = 0; j < e; j++)
         f.events.lines[j] = 10 * j;
-    }
     f.event_source = lad_strdup("mined");
     int64_t *dense = calloc((size_t)(f.n_local > 0 ? f.n_local : 1) * (size_t)e, sizeof *dense);
     CU_ASSERT_PTR_NOT_NULL_FATAL(dense);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "lad_ctx.h"
+#include "lad_events.h"
 
 /* Monotonic seconds, for tests that bound how long something takes. */
 static inline double lad_test_seconds(void)
@@ -23,6 +24,18 @@ static inline double lad_test_seconds(void)
 
 /* A context on MPI_COMM_WORLD for tests that call collective functions. */
 static struct lad_ctx lad_test_ctx;
+
+/* Adds n events <prefix>1 .. <prefix>n, all with template tpl, to events: the columns of a test
+ * matrix whose templates do not matter. A failure ends the calling test (CUnit's FATAL). */
+static inline void lad_test_add_events(struct lad_ctx *ctx, struct lad_events *events, int n, const char *prefix,
+                                       const char *tpl)
+{
+    for (int j = 0; j < n; j++) {
+        char id[32];
+        snprintf(id, sizeof id, "%s%d", prefix, j + 1);
+        CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, events, id, tpl), LAD_OK);
+    }
+}
 
 static inline int lad_test_main(int argc, char **argv, CU_SuiteInfo *suites)
 {

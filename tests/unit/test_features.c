@@ -191,11 +191,7 @@ static void test_narrow_counts_round_trip(void)
         struct lad_features f, r;
         memset(&f, 0, sizeof f);
         CU_ASSERT_EQUAL_FATAL(lad_features_alloc(ctx, &f, ROWS, COLS), LAD_OK);
-        for (int j = 0; j < COLS; j++) {
-            char id[16];
-            snprintf(id, sizeof id, "E%d", j + 1);
-            CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &f.events, id, "template <*>"), LAD_OK);
-        }
+        lad_test_add_events(ctx, &f.events, COLS, "E", "template <*>");
         f.event_source = lad_strdup("mined");
         for (int64_t i = 0; i < f.n_local; i++)
             f.keys[i] = 10 * i - 1000;

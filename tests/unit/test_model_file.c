@@ -1,8 +1,8 @@
 /*
  * test_model_file.c - model files: exact round trips of both kinds, and clear LAD_ERR_MODEL errors for
  * files that are not models, other format versions, damaged bytes (the integrity header), and edits
- * that a valid checksum covers (the file re-sealed after the edit): dimensions, versions, values out
- * of range, attributes that are arrays, datasets that do not store their shape.
+ * that a valid checksum covers (the file re-sealed after the edit): dimensions, versions, kinds, values
+ * out of range, attributes that are arrays, datasets that do not store their shape.
  */
 #include <hdf5.h>
 #include <math.h>
@@ -291,6 +291,14 @@ static void test_tampered_pca_model(void)
     reseal();
     expect_read_error(PCA_PATH, LAD_ERR_MODEL, "attribute 'k' of '/pca' is not one 64-bit integer");
 
+    /* A kind no detector has (lad_detector.h): named, with the kinds there are. */
+    CU_ASSERT_EQUAL_FATAL(lad_model_write(&lad_test_ctx, PCA_PATH, &m), LAD_OK);
+    hid_t str4 = H5Tcopy(H5T_C_S1); /* the stored "pca": 3 characters and the terminator */
+    CU_ASSERT_TRUE_FATAL(str4 >= 0 && H5Tset_size(str4, 4) >= 0);
+    edit_attr("/", "kind", str4, "svm");
+    H5Tclose(str4);
+    expect_read_error(PCA_PATH, LAD_ERR_MODEL, "unknown model kind 'svm' (expected pca or logreg)");
+
     /* A future format version. */
     CU_ASSERT_EQUAL_FATAL(lad_model_write(&lad_test_ctx, PCA_PATH, &m), LAD_OK);
     tamper_attr("/", "format_version", 99);
@@ -416,7 +424,7 @@ static CU_TestInfo tests[] = {
     {"PCA model round trip", test_round_trip_pca},
     {"logistic model round trip", test_round_trip_logreg},
     {"features.h5 or text as a model: LAD_ERR_MODEL", test_features_file_is_not_a_model},
-    {"edited and re-sealed: dimensions, values, attributes, version", test_tampered_pca_model},
+    {"edited and re-sealed: dimensions, values, attributes, kind, version", test_tampered_pca_model},
     {"damaged bytes and files without the header", test_damaged_bytes},
     {"fingerprint of selected rows", test_fingerprint},
     CU_TEST_INFO_NULL,
