@@ -25,7 +25,7 @@
 #include "lad_options.h"
 #include "lad_outfile.h"
 #include "lad_partition.h"
-#include "stages_internal.h"
+#include "ingest_internal.h"
 
 static bool append_field(struct lad_buf *b, const char *s, size_t n)
 {

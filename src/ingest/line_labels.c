@@ -18,7 +18,7 @@
 #include "lad_log.h"
 #include "lad_mem.h"
 #include "lad_parser.h"
-#include "stages_internal.h"
+#include "ingest_internal.h"
 
 enum lad_status lad__alert_tables(struct lad_ctx *ctx, struct lad_parse_local *locals, int n_locals,
                                   struct lad_features *f, struct lad_counts *tables, int32_t column[1])

@@ -35,7 +35,7 @@
 #include "lad_summary.h"
 #include "lad_template.h"
 #include "lad_window.h"
-#include "stages_internal.h"
+#include "ingest_internal.h"
 
 /* Everything ingest builds and must free, in one place. */
 struct ingest {
