@@ -25,7 +25,12 @@ enum lad_cli_result {
 enum lad_cli_result lad_cli_parse(struct lad_ctx *ctx, int argc, char **argv, struct lad_options *opts,
                                   FILE *out);
 
-/* Local. Prints the help of one command (LAD_CMD_NONE: the command list) to out. */
+/* Local. Prints the help of one command (LAD_CMD_NONE: the command list) to out; each option's
+ * default is the one lad_options_defaults sets, from the same table. */
 void lad_cli_print_help(enum lad_command cmd, FILE *out);
+
+/* Local. How many defaults of the option table do not parse as their option's kind (0 when sound:
+ * lad_options_defaults relies on it). */
+int lad_cli_check_defaults(void);
 
 #endif

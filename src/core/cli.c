@@ -39,6 +39,9 @@ struct option_spec {
     unsigned commands;  /* bit mask of the commands that accept it */
     const char *metavar;
     const char *help;
+    const char *def;      /* the default as command-line text, set by lad_options_defaults and shown by
+                           * --help; NULL: zero, or a default that depends on other settings (the help says) */
+    const char *def_help; /* what --help says instead of def, where the value itself would not explain it */
 };
 
 #define OFF(f) offsetof(struct lad_options, f)
@@ -46,87 +49,100 @@ struct option_spec {
 static const struct option_spec option_table[] = {
     /* inputs and parsing */
     {"log", 0, ARG_LIST, OFF(logs), C_INGEST, "FILE|DIR",
-     "input log file, or a directory whose regular files are all read (repeatable)"},
+     "input log file, or a directory whose regular files are all read (repeatable)", NULL, NULL},
     {"templates", 0, ARG_STR, OFF(templates_path), C_INGEST, "FILE",
-     "event templates in loghub's EventId,EventTemplate CSV (<*> wildcards); without it templates are mined"},
+     "event templates in loghub's EventId,EventTemplate CSV (<*> wildcards); without it templates are mined",
+     NULL, NULL},
     {"log-format", 0, ARG_STR, OFF(log_format), C_INGEST, "FMT",
-     "header format in logparser notation, e.g. '<Date> <Time> <Pid> <Level> <Component>: <Content>'"},
+     "header format in logparser notation, e.g. '<Date> <Time> <Pid> <Level> <Component>: <Content>'", NULL, NULL},
     {"preset", 0, ARG_STR, OFF(preset), C_INGEST, "NAME",
-     "log format and mining settings of a loghub system (hdfs, bgl, spark, ...; default hdfs)"},
+     "log format and mining settings of a loghub system (hdfs, bgl, spark, ...; default hdfs)", NULL, NULL},
     {"mask", 0, ARG_LIST, OFF(masks), C_INGEST, "REGEX",
-     "extra variable pattern (PCRE2) replaced by <*> before mining (repeatable)"},
+     "extra variable pattern (PCRE2) replaced by <*> before mining (repeatable)", NULL, NULL},
     {"no-builtin-masks", 0, ARG_FLAG, OFF(no_builtin_masks), C_INGEST, NULL,
-     "do not mask numbers, hex, IPs, paths and block ids before mining"},
-    {"drain-depth", 0, ARG_INT, OFF(drain_depth), C_INGEST, "N", "Drain parse-tree depth (default from preset)"},
+     "do not mask numbers, hex, IPs, paths and block ids before mining", NULL, NULL},
+    {"drain-depth", 0, ARG_INT, OFF(drain_depth), C_INGEST, "N",
+     "Drain parse-tree depth (default from preset)", NULL, NULL},
     {"drain-sim", 0, ARG_DBL, OFF(drain_similarity), C_INGEST, "X",
-     "Drain similarity threshold in (0,1] (default from preset)"},
+     "Drain similarity threshold in (0,1] (default from preset)", NULL, NULL},
     {"drain-max-children", 0, ARG_INT, OFF(drain_max_children), C_INGEST, "N",
-     "Drain maximum children per tree node (default 100)"},
+     "Drain maximum children per tree node", "100", NULL},
     {"window", 0, ARG_STR, OFF(window), C_INGEST, "SPEC",
-     "session key: fixed:SECONDS or sliding:SIZE,STEP time windows instead of HDFS block ids"},
+     "session key: fixed:SECONDS or sliding:SIZE,STEP time windows instead of HDFS block ids", NULL, NULL},
     {"structured-out", 0, ARG_STR, OFF(structured_out), C_INGEST, "FILE",
-     "also write a loghub-style *_structured.csv (one row per line, with its event)"},
-    {"templates-out", 0, ARG_STR, OFF(templates_out), C_INGEST, "FILE", "also write a loghub-style *_templates.csv"},
-    {"chunk-size", 0, ARG_SIZE, OFF(chunk_bytes), C_INGEST, "BYTES",
-     "bytes per MPI-IO read (K/M/G suffixes; default 16M)"},
+     "also write a loghub-style *_structured.csv (one row per line, with its event)", NULL, NULL},
+    {"templates-out", 0, ARG_STR, OFF(templates_out), C_INGEST, "FILE",
+     "also write a loghub-style *_templates.csv", NULL, NULL},
+    {"chunk-size", 0, ARG_SIZE, OFF(chunk_bytes), C_INGEST, "BYTES", "bytes per MPI-IO read (K/M/G suffixes)",
+     "16M", NULL},
     {"max-line", 0, ARG_SIZE, OFF(max_line_bytes), C_INGEST, "BYTES",
-     "longest line parsed; longer lines are skipped and reported (default 1M)"},
+     "longest line parsed; longer lines are skipped and reported", "1M", NULL},
 
     /* features and models */
     {"features", 0, ARG_STR, OFF(features_path), C_FEA | C_TRN | C_DET, "FILE.h5",
-     "event-count features written by preprocess (instead of --log)"},
+     "event-count features written by preprocess (instead of --log)", NULL, NULL},
     {"out", 'o', ARG_STR, OFF(out_path), C_PRE | C_FEA | C_DET | C_RUN | C_SYN, "PATH",
-     "output: FILE.h5 for preprocess/features, DIR for run/detect, FILE.log for synth"},
+     "output: FILE.h5 for preprocess/features, DIR for run/detect, FILE.log for synth", NULL, NULL},
     {"labels", 0, ARG_STR, OFF(labels_path), C_TRN | C_DET | C_RUN, "CSV",
-     "block labels (loghub anomaly_label.csv: BlockId,Label)"},
+     "block labels (loghub anomaly_label.csv: BlockId,Label)", NULL, NULL},
     {"line-labels", 0, ARG_FLAG, OFF(line_labels), C_TRN | C_DET | C_RUN, NULL,
      "label --window sessions from the log itself: a window is anomalous when any of its lines has a <Label> "
-     "field other than '-' (BGL, Thunderbird)"},
-    {"model", 'm', ARG_STR, OFF(model_name), C_TRN | C_RUN, "KIND", "pca, logreg or both"},
-    {"model-in", 0, ARG_STR, OFF(model_in), C_DET, "FILE.h5", "trained model file"},
-    {"model-out", 0, ARG_STR, OFF(model_out), C_TRN, "FILE.h5", "model file to write (default models/<model>.h5)"},
+     "field other than '-' (BGL, Thunderbird)", NULL, NULL},
+    {"model", 'm', ARG_STR, OFF(model_name), C_TRN | C_RUN, "KIND", "pca, logreg or both", NULL, NULL},
+    {"model-in", 0, ARG_STR, OFF(model_in), C_DET, "FILE.h5", "trained model file", NULL, NULL},
+    {"model-out", 0, ARG_STR, OFF(model_out), C_TRN, "FILE.h5",
+     "model file to write (default models/<model>.h5)", NULL, NULL},
     {"models-dir", 0, ARG_STR, OFF(models_dir), C_TRN | C_RUN, "DIR",
-     "where the trained models go, as DIR/<model>.h5 (default models; run --out OUT: OUT/models)"},
+     "where the trained models go, as DIR/<model>.h5 (default models; run --out OUT: OUT/models)", NULL, NULL},
     {"transform", 0, ARG_STR, OFF(transform), C_FEA | C_TRN | C_RUN, "LIST",
-     "feature transform: comma list of tfidf, center, log, or none (default per model)"},
+     "feature transform: comma list of tfidf, center, log, or none (default per model)", NULL, NULL},
     {"pca-variance", 0, ARG_DBL, OFF(pca_variance), C_TRN | C_RUN, "X",
-     "explained variance kept by the PCA normal subspace (default 0.95)"},
-    {"pca-k", 0, ARG_INT, OFF(pca_k), C_TRN | C_RUN, "K", "PCA normal-subspace dimension (overrides --pca-variance)"},
-    {"pca-alpha", 0, ARG_DBL, OFF(pca_alpha), C_TRN | C_RUN, "A", "Q-statistic significance level (default 0.001)"},
+     "explained variance kept by the PCA normal subspace", "0.95", NULL},
+    {"pca-k", 0, ARG_INT, OFF(pca_k), C_TRN | C_RUN, "K",
+     "PCA normal-subspace dimension (overrides --pca-variance)", NULL, NULL},
+    {"pca-alpha", 0, ARG_DBL, OFF(pca_alpha), C_TRN | C_RUN, "A", "Q-statistic significance level", "0.001", NULL},
     {"pca-refit", 0, ARG_INT, OFF(pca_refit), C_TRN | C_RUN, "N",
      "refit N times without the training blocks the previous fit flags, so anomalies in the training data do "
-     "not inflate the threshold (default 1; 0: a single fit)"},
-    {"lr-lambda", 0, ARG_DBL, OFF(lr_lambda), C_TRN | C_RUN, "X", "L2 strength on the mean log-loss (default 1e-5)"},
-    {"lr-class-weight", 0, ARG_STR, OFF(lr_class_weight), C_TRN | C_RUN, "W", "none or balanced (default none)"},
+     "not inflate the threshold (0: a single fit)", "1", NULL},
+    {"lr-lambda", 0, ARG_DBL, OFF(lr_lambda), C_TRN | C_RUN, "X", "L2 strength on the mean log-loss", "1e-5", NULL},
+    {"lr-class-weight", 0, ARG_STR, OFF(lr_class_weight), C_TRN | C_RUN, "W", "none or balanced", "none", NULL},
     {"lr-threshold", 0, ARG_DBL, OFF(lr_threshold), C_TRN | C_RUN, "P",
-     "anomaly probability above which a block is flagged (default 0.5)"},
-    {"lr-max-iter", 0, ARG_INT, OFF(lr_max_iter), C_TRN | C_RUN, "N", "Newton iterations at most (default 50)"},
+     "anomaly probability above which a block is flagged", "0.5", NULL},
+    {"lr-max-iter", 0, ARG_INT, OFF(lr_max_iter), C_TRN | C_RUN, "N", "Newton iterations at most", "50", NULL},
     {"top-events", 0, ARG_INT, OFF(top_events), C_DET | C_RUN, "N",
-     "events named per anomalous block as its main contributors (default 3)"},
-    {"no-report", 0, ARG_FLAG, OFF(no_report), C_DET | C_RUN, NULL, "do not write DIR/report.html (plots of the results)"},
+     "events named per anomalous block as its main contributors", "3", NULL},
+    {"no-report", 0, ARG_FLAG, OFF(no_report), C_DET | C_RUN, NULL,
+     "do not write DIR/report.html (plots of the results)", NULL, NULL},
 
     /* synth */
-    {"sessions", 0, ARG_STR, OFF(sessions_path), C_SYN, "FILE.tsv", "labelled event-key sessions (Label<TAB>keys)"},
-    {"labels-out", 0, ARG_STR, OFF(labels_out), C_SYN, "FILE.csv", "where to write BlockId,Label for the synthetic log"},
-    {"normal", 0, ARG_I64, OFF(synth_normal), C_SYN, "N", "normal blocks to write, resampled (default: as in the file)"},
-    {"anomalies", 0, ARG_I64, OFF(synth_anomalies), C_SYN, "M",
-     "anomalous blocks to write, resampled (default: as in the file)"},
-    {"seed", 0, ARG_U64, OFF(seed), C_SYN, "S", "seed of every random choice (default 1)"},
-    {"blocks-per-second", 0, ARG_DBL, OFF(synth_rate), C_SYN, "R", "new blocks per second of log time (default 4, about HDFS_v1's rate)"},
+    {"sessions", 0, ARG_STR, OFF(sessions_path), C_SYN, "FILE.tsv",
+     "labelled event-key sessions (Label<TAB>keys)", NULL, NULL},
+    {"labels-out", 0, ARG_STR, OFF(labels_out), C_SYN, "FILE.csv",
+     "where to write BlockId,Label for the synthetic log", NULL, NULL},
+    {"normal", 0, ARG_I64, OFF(synth_normal), C_SYN, "N", "normal blocks to write, resampled", "-1",
+     "as in the file"},
+    {"anomalies", 0, ARG_I64, OFF(synth_anomalies), C_SYN, "M", "anomalous blocks to write, resampled", "-1",
+     "as in the file"},
+    {"seed", 0, ARG_U64, OFF(seed), C_SYN, "S", "seed of every random choice", "1", NULL},
+    {"blocks-per-second", 0, ARG_DBL, OFF(synth_rate), C_SYN, "R",
+     "new blocks per second of log time (HDFS_v1 has about 4)", "4", NULL},
 
     /* parse-eval */
-    {"truth", 0, ARG_STR, OFF(truth_path), C_EVA, "CSV", "ground-truth loghub *_structured.csv"},
-    {"parsed", 0, ARG_STR, OFF(parsed_path), C_EVA, "CSV", "structured CSV written by --structured-out"},
+    {"truth", 0, ARG_STR, OFF(truth_path), C_EVA, "CSV", "ground-truth loghub *_structured.csv", NULL, NULL},
+    {"parsed", 0, ARG_STR, OFF(parsed_path), C_EVA, "CSV", "structured CSV written by --structured-out", NULL, NULL},
 
     /* run control */
     {"threads", 't', ARG_INT, OFF(threads), C_ALL, "N",
-     "OpenMP threads per rank (default OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else OpenMP's default)"},
+     "OpenMP threads per rank (default OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else OpenMP's default)",
+     NULL, NULL},
     {"progress", 0, ARG_DBL, OFF(progress_seconds), C_ALL, "SECONDS",
-     "rank 0 reports progress at most this often (0: never; default 10)"},
-    {"summary", 0, ARG_STR, OFF(summary_path), C_ALL, "FILE.json", "write a JSON run summary (config, counts, timings)"},
-    {"log-level", 0, ARG_INT, OFF(log_level), C_ALL, "N", "0 quiet, 1 warnings, 2 info (default), 3 verbose, 4 debug"},
-    {"quiet", 'q', ARG_LEVEL_DOWN, OFF(log_level), C_ALL, NULL, "print errors and warnings only"},
-    {"verbose", 'v', ARG_LEVEL_UP, OFF(log_level), C_ALL, NULL, "print more (repeat for debug output)"},
+     "rank 0 reports progress at most this often (0: never)", "10", NULL},
+    {"summary", 0, ARG_STR, OFF(summary_path), C_ALL, "FILE.json",
+     "write a JSON run summary (config, counts, timings)", NULL, NULL},
+    {"log-level", 0, ARG_INT, OFF(log_level), C_ALL, "N", "0 quiet, 1 warnings, 2 info, 3 verbose, 4 debug",
+     "2", NULL},
+    {"quiet", 'q', ARG_LEVEL_DOWN, OFF(log_level), C_ALL, NULL, "print errors and warnings only", NULL, NULL},
+    {"verbose", 'v', ARG_LEVEL_UP, OFF(log_level), C_ALL, NULL, "print more (repeat for debug output)", NULL, NULL},
 };
 #define N_OPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -158,27 +174,6 @@ const char *lad_command_name(enum lad_command cmd)
     return command_table[cmd].name;
 }
 
-void lad_options_defaults(struct lad_options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->chunk_bytes = (size_t)16 << 20;
-    o->max_line_bytes = (size_t)1 << 20;
-    o->drain_max_children = 100;
-    o->pca_variance = 0.95;
-    o->pca_alpha = 0.001;
-    o->pca_refit = 1;
-    o->lr_lambda = 1e-5;
-    o->lr_class_weight = "none";
-    o->lr_threshold = 0.5;
-    o->lr_max_iter = 50;
-    o->top_events = 3;
-    o->synth_normal = -1;
-    o->synth_anomalies = -1;
-    o->seed = 1;
-    o->synth_rate = 4.0;
-    o->log_level = 2;
-    o->progress_seconds = 10.0;
-}
 
 void lad_options_free(struct lad_options *o)
 {
@@ -237,7 +232,16 @@ void lad_cli_print_help(enum lad_command cmd, FILE *out)
             fprintf(out, "%s\n%32s", left, "");
         else
             fprintf(out, "%-32s", left);
-        print_wrapped(out, s->help, 32, 100);
+        /* The default joins a closing remark of the help: "(0: never; default 10)". */
+        char text[512];
+        size_t n_help = strlen(s->help);
+        bool remark = n_help > 0 && s->help[n_help - 1] == ')';
+        if (s->def != NULL || s->def_help != NULL)
+            snprintf(text, sizeof text, "%.*s%sdefault%s%s)", (int)(n_help - remark), s->help, remark ? "; " : " (",
+                     s->def_help ? ": " : " ", s->def_help ? s->def_help : s->def);
+        else
+            snprintf(text, sizeof text, "%s", s->help);
+        print_wrapped(out, text, 32, 100);
     }
     fprintf(out, "  -h, --help                    show this help\n");
 }
@@ -298,8 +302,8 @@ static bool parse_size(const char *s, size_t *out)
     return true;
 }
 
-static enum lad_status set_value(struct lad_ctx *ctx, const struct option_spec *s, const char *value,
-                                 struct lad_options *o)
+/* Stores the value text of an option of a scalar kind into o; false when it is not one of its kind. */
+static bool parse_scalar(const struct option_spec *s, const char *value, struct lad_options *o)
 {
     char *field = (char *)o + s->offset;
     char *end;
@@ -307,9 +311,48 @@ static enum lad_status set_value(struct lad_ctx *ctx, const struct option_spec *
     switch (s->kind) {
     case ARG_STR:
         *(const char **)field = value;
-        return LAD_OK;
-    case ARG_LIST: {
-        struct lad_strlist *l = (struct lad_strlist *)field;
+        return true;
+    case ARG_INT: {
+        long v = strtol(value, &end, 10);
+        if (end == value || *end || errno || v < INT_MIN || v > INT_MAX)
+            break;
+        *(int *)field = (int)v;
+        return true;
+    }
+    case ARG_I64: {
+        long long v = strtoll(value, &end, 10);
+        if (end == value || *end || errno)
+            break;
+        *(int64_t *)field = (int64_t)v;
+        return true;
+    }
+    case ARG_U64: {
+        unsigned long long v = strtoull(value, &end, 10);
+        if (end == value || *end || errno || value[0] == '-')
+            break;
+        *(uint64_t *)field = (uint64_t)v;
+        return true;
+    }
+    case ARG_DBL: {
+        double v = strtod(value, &end);
+        if (end == value || *end || errno || !isfinite(v))
+            break;
+        *(double *)field = v;
+        return true;
+    }
+    case ARG_SIZE:
+        return parse_size(value, (size_t *)field);
+    default:
+        break;
+    }
+    return false;
+}
+
+static enum lad_status set_value(struct lad_ctx *ctx, const struct option_spec *s, const char *value,
+                                 struct lad_options *o)
+{
+    if (s->kind == ARG_LIST) {
+        struct lad_strlist *l = (struct lad_strlist *)((char *)o + s->offset);
         size_t cap = (size_t)l->cap;
         void *items = (void *)l->items;
         if (!lad_grow(&items, &cap, (size_t)l->n + 1, sizeof(char *)))
@@ -319,43 +362,31 @@ static enum lad_status set_value(struct lad_ctx *ctx, const struct option_spec *
         l->items[l->n++] = value;
         return LAD_OK;
     }
-    case ARG_INT: {
-        long v = strtol(value, &end, 10);
-        if (end == value || *end || errno || v < INT_MIN || v > INT_MAX)
-            break;
-        *(int *)field = (int)v;
+    if (s->kind == ARG_FLAG || s->kind == ARG_LEVEL_UP || s->kind == ARG_LEVEL_DOWN)
+        return lad_fail(ctx, LAD_ERR_INTERNAL, "option --%s takes no value", s->name);
+    if (parse_scalar(s, value, o))
         return LAD_OK;
-    }
-    case ARG_I64: {
-        long long v = strtoll(value, &end, 10);
-        if (end == value || *end || errno)
-            break;
-        *(int64_t *)field = (int64_t)v;
-        return LAD_OK;
-    }
-    case ARG_U64: {
-        unsigned long long v = strtoull(value, &end, 10);
-        if (end == value || *end || errno || value[0] == '-')
-            break;
-        *(uint64_t *)field = (uint64_t)v;
-        return LAD_OK;
-    }
-    case ARG_DBL: {
-        double v = strtod(value, &end);
-        if (end == value || *end || errno || !isfinite(v))
-            break;
-        *(double *)field = v;
-        return LAD_OK;
-    }
-    case ARG_SIZE:
-        if (parse_size(value, (size_t *)field))
-            return LAD_OK;
-        break;
-    default:
-        return lad_fail(ctx, LAD_ERR_INTERNAL, "option --%s has no value kind", s->name);
-    }
     return lad_fail(ctx, LAD_ERR_USAGE, "--%s: '%s' is not a valid %s", s->name, value,
                     s->kind == ARG_DBL ? "number" : s->kind == ARG_SIZE ? "size" : "integer");
+}
+
+void lad_options_defaults(struct lad_options *o)
+{
+    memset(o, 0, sizeof *o);
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (option_table[i].def != NULL)
+            (void)parse_scalar(&option_table[i], option_table[i].def, o); /* lad_cli_check_defaults: all parse */
+}
+
+int lad_cli_check_defaults(void)
+{
+    int bad = 0;
+    struct lad_options o;
+    memset(&o, 0, sizeof o);
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (option_table[i].def != NULL && !parse_scalar(&option_table[i], option_table[i].def, &o))
+            bad++;
+    return bad;
 }
 
 static enum lad_status parse_model_kind(struct lad_ctx *ctx, struct lad_options *o)
