@@ -179,13 +179,14 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
         st = lad_h5_get_str(ctx, h, "/", "kind", &kind);
     if (st == LAD_OK) {
         const struct lad_detector *d = lad_detector_find_name(kind);
-        char names[64];
-        lad_detector_format_names(names, sizeof names);
-        if (d)
+        if (d) {
             m->type = d->type;
-        else
+        } else {
+            char names[64];
+            lad_detector_format_names(names, sizeof names);
             st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown model kind '%s' (expected %s)", h->path,
                           lad_escape_str(shown, sizeof shown, kind), names);
+        }
     }
     if (st == LAD_OK)
         st = lad_h5_get_str(ctx, h, "/", "session_kind", &session);
