@@ -114,6 +114,16 @@ enum lad_status lad__load_training_input(struct lad_ctx *ctx, const struct lad_o
     return st;
 }
 
+int lad__model_types(enum lad_model_kind kinds, enum lad_model_type types[2])
+{
+    int n = 0;
+    if (kinds & LAD_MODEL_PCA)
+        types[n++] = LAD_MODEL_TYPE_PCA;
+    if (kinds & LAD_MODEL_LOGREG)
+        types[n++] = LAD_MODEL_TYPE_LOGREG;
+    return n;
+}
+
 enum lad_status lad__train_and_write(struct lad_ctx *ctx, const struct lad_options *o, const struct lad_features *f,
                                      const int8_t *label, enum lad_model_type type, struct lad_model *m)
 {

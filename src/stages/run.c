@@ -30,10 +30,9 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
     if (st != LAD_OK)
         return st;
     st = lad__load_training_input(ctx, o, &f, &label, &label_stats);
-    const enum lad_model_type types[2] = {LAD_MODEL_TYPE_PCA, LAD_MODEL_TYPE_LOGREG};
-    for (int k = 0; k < 2 && st == LAD_OK; k++) {
-        if (!(kinds & (k == 0 ? LAD_MODEL_PCA : LAD_MODEL_LOGREG)))
-            continue;
+    enum lad_model_type types[2];
+    const int n_types = lad__model_types(kinds, types);
+    for (int k = 0; k < n_types && st == LAD_OK; k++) {
         st = lad__train_and_write(ctx, o, &f, label, types[k], &models[n_models]);
         n_models++; /* freed below whatever the result */
     }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lad_model_file.h"
+#include "lad_options.h"
 #include "lad_status.h"
 
 struct lad_ctx;
@@ -17,7 +19,6 @@ struct lad_template_set;
 struct lad_model;
 struct lad_assigner;
 struct lad_label_stats;
-enum lad_model_type;
 
 /*
  * Collective. The feature matrix of a command: read from o->features_path, or ingested from o->logs
@@ -38,6 +39,9 @@ enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const st
  */
 enum lad_status lad__load_training_input(struct lad_ctx *ctx, const struct lad_options *o, struct lad_features *f,
                                          int8_t **label, struct lad_label_stats *stats);
+
+/* Local. The model types that kinds selects (--model), PCA first: into types, how many. */
+int lad__model_types(enum lad_model_kind kinds, enum lad_model_type types[2]);
 
 /* Collective. Fits one model of `type` on f (labels needed for a supervised detector, lad_detector.h) with
  * o's settings. */
