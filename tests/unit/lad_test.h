@@ -37,6 +37,16 @@ static inline void lad_test_add_events(struct lad_ctx *ctx, struct lad_events *e
     }
 }
 
+/* Writes text to path (created or replaced): the input files of tests that read files. A failure
+ * ends the calling test. */
+static inline void lad_test_write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs(text, fp);
+    CU_ASSERT_EQUAL_FATAL(fclose(fp), 0);
+}
+
 static inline int lad_test_main(int argc, char **argv, CU_SuiteInfo *suites)
 {
     int provided;

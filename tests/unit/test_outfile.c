@@ -26,14 +26,6 @@ static char *slurp(const char *path)
     return buf;
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static void reset_dir(void)
 {
     CU_ASSERT_EQUAL(system("rm -rf " DIR_ " && mkdir -p " DIR_), 0);
@@ -62,7 +54,7 @@ static void test_immediate(void)
 static void test_deferred(void)
 {
     reset_dir();
-    write_file(DIR_ "/b.txt", "old");
+    lad_test_write_file(DIR_ "/b.txt", "old");
     lad_outfile_defer(true);
     struct lad_outfile out;
     put(DIR_ "/b.txt", "new b", &out);
@@ -111,7 +103,7 @@ static void test_remove_registered(void)
     put(DIR_ "/p.txt", "pending", &done);
     CU_ASSERT_EQUAL_FATAL(lad_outfile_open(&lad_test_ctx, &writing, DIR_ "/w.txt"), LAD_OK);
     fflush(writing.fp);
-    write_file(DIR_ "/.logad.lock", "x");
+    lad_test_write_file(DIR_ "/.logad.lock", "x");
     int lock = lad_outfile_track_lock(DIR_ "/.logad.lock");
     CU_ASSERT(lock > 0);
     lad_outfile_remove_registered();
@@ -152,13 +144,13 @@ static void test_lock(void)
     gethostname(host, sizeof host - 1);
     long dead = dead_pid();
     snprintf(text, sizeof text, "host=%s\npid=%ld\nboot=\nstart=0\njob=9\ncommand=run\nsince=x\n", host, dead);
-    write_file(DIR_ "/.logad.lock", text);
+    lad_test_write_file(DIR_ "/.logad.lock", text);
     snprintf(path, sizeof path, DIR_ "/.anomalies.csv.tmp.%ld", dead);
-    write_file(path, "");
+    lad_test_write_file(path, "");
     snprintf(path, sizeof path, DIR_ "/.f.tmp.%ld.rank2", dead);
-    write_file(path, "");
+    lad_test_write_file(path, "");
     snprintf(path, sizeof path, DIR_ "/.f.tmp.%ld0", dead);
-    write_file(path, "");
+    lad_test_write_file(path, "");
     CU_ASSERT_EQUAL_FATAL(lad_lock_take(&lad_test_ctx, DIR_, "run", &a), LAD_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(slurp(DIR_ "/.logad.lock"), want));
     CU_ASSERT_PTR_NOT_NULL(slurp(path));
@@ -170,13 +162,13 @@ static void test_lock(void)
 
     /* The same pid, but a process that started at another time (a reused pid): dead too. */
     snprintf(text, sizeof text, "host=%s\npid=%ld\nboot=\nstart=1\njob=-\ncommand=run\nsince=x\n", host, (long)getpid());
-    write_file(DIR_ "/.logad.lock", text);
+    lad_test_write_file(DIR_ "/.logad.lock", text);
     CU_ASSERT_EQUAL(lad_lock_take(&lad_test_ctx, DIR_, "run", &a), LAD_OK);
     lad_lock_release(&a);
 
     /* Another host cannot be checked: refused, and the message says which file to remove. */
     snprintf(text, sizeof text, "host=%s-elsewhere\npid=%ld\nboot=\nstart=0\njob=-\ncommand=run\nsince=x\n", host, dead);
-    write_file(DIR_ "/.logad.lock", text);
+    lad_test_write_file(DIR_ "/.logad.lock", text);
     CU_ASSERT_EQUAL(lad_lock_take(&lad_test_ctx, DIR_, "run", &a), LAD_ERR_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(lad_test_ctx.err_msg, "remove " DIR_ "/.logad.lock"));
     lad_ctx_clear_error(&lad_test_ctx);
@@ -191,7 +183,7 @@ static void test_mkdir_created(void)
     CU_ASSERT_STRING_EQUAL(created, DIR_ "/x");
     CU_ASSERT_EQUAL(lad_mkdir_p_created(&lad_test_ctx, DIR_ "/x/y", created), LAD_OK);
     CU_ASSERT_STRING_EQUAL(created, "");
-    write_file(DIR_ "/f", "");
+    lad_test_write_file(DIR_ "/f", "");
     CU_ASSERT_EQUAL(lad_mkdir_p_created(&lad_test_ctx, DIR_ "/f/g", created), LAD_ERR_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(lad_test_ctx.err_msg, DIR_ "/f exists and is not a directory"));
     lad_ctx_clear_error(&lad_test_ctx);

@@ -175,18 +175,10 @@ static void test_every_key_matches_its_template(void)
     lad_template_set_free(&set);
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 static void test_session_reader(void)
 {
     struct lad_sessions s;
-    write_file("sessions_ok.tsv", "Normal\t5 5 5 22\r\nAnomaly\t5 22 5\n\nNormal\t17  28 \n");
+    lad_test_write_file("sessions_ok.tsv", "Normal\t5 5 5 22\r\nAnomaly\t5 22 5\n\nNormal\t17  28 \n");
     CU_ASSERT_EQUAL_FATAL(lad_sessions_load(&lad_test_ctx, "sessions_ok.tsv", &s), LAD_OK);
     CU_ASSERT_EQUAL(s.n, 3);
     CU_ASSERT_EQUAL(s.n_normal, 2);
@@ -218,7 +210,7 @@ static void test_session_reader(void)
         {"", "holds no sessions"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        write_file("sessions_bad.tsv", bad[i].text);
+        lad_test_write_file("sessions_bad.tsv", bad[i].text);
         CU_ASSERT_EQUAL(lad_sessions_load(&lad_test_ctx, "sessions_bad.tsv", &s), LAD_ERR_INPUT);
         CU_ASSERT_EQUAL(s.n, 0);
         CU_ASSERT_PTR_NULL(s.keys);
@@ -242,7 +234,7 @@ static int cmp_i64(const void *a, const void *b)
 static void test_resampling(void)
 {
     struct lad_sessions s;
-    write_file("sessions_small.tsv", "Normal\t22 5 5 5\nAnomaly\t5 22\nNormal\t5 5\nNormal\t5 22 5\nAnomaly\t5 5 20\n");
+    lad_test_write_file("sessions_small.tsv", "Normal\t22 5 5 5\nAnomaly\t5 22\nNormal\t5 5\nNormal\t5 22 5\nAnomaly\t5 5 20\n");
     CU_ASSERT_EQUAL_FATAL(lad_sessions_load(&lad_test_ctx, "sessions_small.tsv", &s), LAD_OK);
     struct lad_synth_plan p;
     /* 10 normal blocks from 3 sessions: each 3 or 4 times; 3 anomalous from 2: each 1 or 2 times. */
@@ -295,7 +287,7 @@ static void test_resampling(void)
     CU_ASSERT_TRUE(negative > 9000 && negative < 11700);
     free(id);
     /* A class the file lacks, or nothing at all, is an error. */
-    write_file("sessions_normal.tsv", "Normal\t22 5 5 5\n");
+    lad_test_write_file("sessions_normal.tsv", "Normal\t22 5 5 5\n");
     lad_sessions_free(&s);
     CU_ASSERT_EQUAL_FATAL(lad_sessions_load(&lad_test_ctx, "sessions_normal.tsv", &s), LAD_OK);
     CU_ASSERT_EQUAL(lad_synth_plan_init(&lad_test_ctx, &s, 5, 1, 4.0, 1, &p), LAD_ERR_INPUT);
@@ -460,7 +452,7 @@ static void test_windows(void)
     lad_sessions_free(&s);
     /* Sessions that last the whole span (replication timeouts): the blocks that start long before a
      * window must still be found. */
-    write_file("sessions_long.tsv", "Anomaly\t22 5 5 25 18 17 25 17 25 17 17 23 21\nNormal\t22 5 5 5 11 9 26 26 26\n");
+    lad_test_write_file("sessions_long.tsv", "Anomaly\t22 5 5 25 18 17 25 17 25 17 17 23 21\nNormal\t22 5 5 5 11 9 26 26 26\n");
     CU_ASSERT_EQUAL_FATAL(lad_sessions_load(&lad_test_ctx, "sessions_long.tsv", &s), LAD_OK);
     CU_ASSERT_EQUAL_FATAL(lad_synth_plan_init(&lad_test_ctx, &s, 300, 300, 0.5, 4, &p), LAD_OK);
     check_windows(&s, &p);

@@ -69,18 +69,10 @@ static void test_key_equivalence(void)
     lad_template_set_free(&set);
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 static void test_load(void)
 {
     struct lad_template_set set;
-    write_file("tpl_ok.csv", "EventId,EventTemplate\r\nE1,<*>a<*>\r\nE2,\"<*>b, c<*>\"\r\n");
+    lad_test_write_file("tpl_ok.csv", "EventId,EventTemplate\r\nE1,<*>a<*>\r\nE2,\"<*>b, c<*>\"\r\n");
     CU_ASSERT_EQUAL_FATAL(lad_template_set_load(&lad_test_ctx, "tpl_ok.csv", &set), LAD_OK);
     CU_ASSERT_EQUAL(set.n, 2);
     CU_ASSERT_STRING_EQUAL(set.items[1].text, "<*>b, c<*>");
@@ -89,7 +81,7 @@ static void test_load(void)
     const char *bad[] = {"", "Id,Text\nE1,x\n", "EventId,EventTemplate\n", "EventId,EventTemplate\nE1,\"open\n",
                          "EventId,EventTemplate\nE1,a\nE1,b\n", "EventId,EventTemplate\n,x\n"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        write_file("tpl_bad.csv", bad[i]);
+        lad_test_write_file("tpl_bad.csv", bad[i]);
         CU_ASSERT_EQUAL(lad_template_set_load(&lad_test_ctx, "tpl_bad.csv", &set), LAD_ERR_INPUT);
         CU_ASSERT_TRUE(strstr(lad_test_ctx.err_msg, "tpl_bad.csv") != NULL);
         lad_ctx_clear_error(&lad_test_ctx);
@@ -127,7 +119,7 @@ static void test_large_file_and_duplicates(void)
     CU_ASSERT_EQUAL(lad_template_set_load(&lad_test_ctx, "tpl_large.csv", &set), LAD_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(lad_test_ctx.err_msg, "tpl_large.csv:200003: EventId E199999 appears twice"));
     lad_ctx_clear_error(&lad_test_ctx);
-    write_file("tpl_bad.csv", "EventId,EventTemplate\nE\x1b]0;x\x07,a\nE\x1b]0;x\x07,b\n");
+    lad_test_write_file("tpl_bad.csv", "EventId,EventTemplate\nE\x1b]0;x\x07,a\nE\x1b]0;x\x07,b\n");
     CU_ASSERT_EQUAL(lad_template_set_load(&lad_test_ctx, "tpl_bad.csv", &set), LAD_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(lad_test_ctx.err_msg, "tpl_bad.csv:3: EventId E\\x1b]0;x\\x07 appears twice"));
     CU_ASSERT_PTR_NULL(strchr(lad_test_ctx.err_msg, '\x1b'));
