@@ -1,14 +1,12 @@
 /*
  * lad_assign_file.h - the event assigner (lad_assign.h) inside a model or features file.
  *
- * Layout (h5dump reads it), under /assigner:
- *   attributes   kind ("mined" | "templates"), preset, log_format, window ("" for HDFS blocks),
- *                builtin_masks, drain_depth, drain_similarity, drain_max_children
- *   masks/       bytes uint8 [B], lengths int64 [M]: the patterns, back to back
- *   keys/        bytes uint8 [B], lengths int64 [K], events int32 [K]: every key seen in training,
- *                sorted by its bytes (keys may hold any byte, so they are counted, not terminated)
- *   groups/      templates/{bytes,lengths}, flags/{bytes,lengths}, events int32 [G]: the groups after
- *                the split, in log order
+ * Layout (h5dump reads it): the ASSIGNER part of the file schema (lad_schema.h), under /assigner:
+ * the settings as attributes, then lists of strings, each as uint8 bytes back to back and an int64
+ * length per entry: masks/ (the patterns); for a mined assigner also keys/ with events int32 [K]
+ * (every key seen in training, sorted by its bytes; keys may hold any byte, so they are counted, not
+ * terminated) and groups/{templates,flags}/ with events int32 [G] (the groups after the split, in log
+ * order).
  * A file is untrusted input: the reader checks every count and length against the others and
  * against fixed bounds, every event index, the flags against their templates, and that the format,
  * window and patterns compile, before anything is used. Any failure is one LAD_ERR_MODEL line.

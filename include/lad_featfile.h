@@ -1,15 +1,11 @@
 /*
  * lad_featfile.h - features.h5: the count matrix, its session keys and its event table on disk.
  *
- * Layout (readable with h5dump):
- *   /sessions           int64 [N]       session keys (block ids), ascending
- *   /counts             int64 [N, E]    lines of event e in session n
- *   /events/ids         string [E]
- *   /events/templates   string [E]
- *   /events/lines       int64 [E]       lines of each event over the whole input
- *   attributes on /     format "logad-features", format_version, session_kind, event_source,
- *                       window (if any), and the ingest counters (lines, bytes, malformed_lines, ...)
- * Each rank writes its own row block with one collective write per dataset.
+ * Layout (readable with h5dump): the FEATURES and EVENTS parts of the file schema (lad_schema.h:
+ * /sessions, /counts, /events/{ids,templates,lines}, and attributes on / with format
+ * "logad-features", the format version, the session kind and the ingest counters), and /assigner
+ * when the features carry one. Each rank writes its own row block with one collective write per
+ * dataset.
  */
 #ifndef LAD_FEATFILE_H
 #define LAD_FEATFILE_H

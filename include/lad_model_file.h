@@ -1,16 +1,11 @@
 /*
  * lad_model_file.h - trained models on disk (models/<name>.h5).
  *
- * Layout (readable with h5dump):
- *   attributes on /   format "logad-model", format_version, kind ("pca" | "logreg"), created_by,
- *                     session_kind, event_source, transform (spec), n_train, fingerprint (hex of the
- *                     training matrix, independent of the rank count), options (text)
- *   /events/ids, /events/templates      string [E]: the feature columns, matched by template text
- *   /transform/weight, /transform/mean  double [E]; /transform/df int64 [E]
- *   PCA:    /pca/eigenvalues double [E], /pca/components double [E, k]; attrs k, alpha, variance, threshold
- *   logreg: /logreg/weights double [E]; attrs bias, lambda, threshold, balanced, iterations
- *   /assigner: how detect gives new lines the events training gave (lad_assign_file.h); models of
- *   mined events end with the UNKNOWN column (lad_model_unknown.h)
+ * Layout (readable with h5dump): the MODEL, EVENTS and TRANSFORM parts of the file schema
+ * (lad_schema.h), then the part of its kind (/pca or /logreg), and /assigner: how detect gives new
+ * lines the events training gave (lad_assign_file.h). The feature columns (/events) are matched by
+ * template text; the fingerprint does not depend on the rank count. Models of mined events end with
+ * the UNKNOWN column (lad_model_unknown.h).
  */
 #ifndef LAD_MODEL_FILE_H
 #define LAD_MODEL_FILE_H

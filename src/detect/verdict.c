@@ -16,6 +16,7 @@
 #include "lad_features.h"
 #include "lad_h5.h"
 #include "lad_mem.h"
+#include "lad_schema.h"
 
 enum lad_status lad_verdicts_alloc(struct lad_ctx *ctx, struct lad_verdicts *v, int64_t n_local, int64_t n_cases,
                                    int n_top, int n_events)
@@ -109,12 +110,19 @@ static enum lad_status pack(struct lad_ctx *ctx, const struct lad_features *f, c
 
 /* A dataset of each rank's rows: `global` rows in all, this rank's n from global row `begin`. */
 struct rows_set {
-    const char *name;
+    enum lad_schema_key key;
     hid_t type;
     int64_t cols, global, begin, n;
     const void *data;
     bool named; /* one column per named event: absent with --top-events 0 */
 };
+
+/* Local. Where entry key of the VERDICT_MODEL part lies in the group /<model>. Returns buf. */
+static const char *in_group(const char *group, enum lad_schema_key key, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/%s", group, lad_schema[key].path);
+    return buf;
+}
 
 /* /<model>/...: every block's verdict and named events, the anomalous blocks' explanations packed, and
  * the event table they index. results/README.md describes each dataset. */
@@ -141,40 +149,40 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
     if (st == LAD_OK)
         st = lad_h5_group(ctx, h, group);
     if (st == LAD_OK)
-        st = lad_h5_attr_f64(ctx, h, group, "threshold", v->threshold);
+        st = lad_h5_attr_f64(ctx, h, group, lad_schema[LAD_VERDICTS_H5_THRESHOLD].attr, v->threshold);
     if (st == LAD_OK)
-        st = lad_h5_attr_i64(ctx, h, group, "n_top", v->n_top);
+        st = lad_h5_attr_i64(ctx, h, group, lad_schema[LAD_VERDICTS_H5_N_TOP].attr, v->n_top);
     if (st == LAD_OK)
-        st = lad_h5_attr_str(ctx, h, group, "score", pca ? "squared prediction error (SPE)" : "probability of anomaly");
+        st = lad_h5_attr_str(ctx, h, group, lad_schema[LAD_VERDICTS_H5_SCORE_MEANING].attr,
+                             pca ? "squared prediction error (SPE)" : "probability of anomaly");
     if (st == LAD_OK)
-        st = lad_h5_attr_str(ctx, h, group, "contribution", pca ? "squared residual r_j^2" : "w_j * y_j");
-    snprintf(name, sizeof name, "%s/anomalies", group);
+        st = lad_h5_attr_str(ctx, h, group, lad_schema[LAD_VERDICTS_H5_CONTRIBUTION_MEANING].attr,
+                             pca ? "squared residual r_j^2" : "w_j * y_j");
     if (st == LAD_OK)
-        st = lad_h5_group(ctx, h, name);
+        st = lad_h5_group(ctx, h, in_group(group, LAD_VERDICTS_H5_ANOMALIES, name, sizeof name));
     const int64_t N = f->n_global, b = f->row_begin, n = f->n_local, k = v->n_top;
     const struct rows_set sets[] = {
-        {"score", H5T_NATIVE_DOUBLE, 0, N, b, n, v->score, false},
-        {"anomaly", H5T_NATIVE_INT8, 0, N, b, n, flags, false},
-        {"top_events", H5T_NATIVE_INT32, k, N, b, n, top, true},
-        {"anomalies/row", H5T_NATIVE_INT64, 0, n_anomalous, p.first, p.n, p.row, false},
-        {"anomalies/events", H5T_NATIVE_INT32, k, n_anomalous, p.first, p.n, p.top, true},
-        {"anomalies/observed", H5T_NATIVE_INT64, k, n_anomalous, p.first, p.n, p.observed, true},
-        {"anomalies/expected", H5T_NATIVE_DOUBLE, k, n_anomalous, p.first, p.n, p.expected, true},
-        {"anomalies/contribution", H5T_NATIVE_DOUBLE, k, n_anomalous, p.first, p.n, p.contribution, true},
+        {LAD_VERDICTS_H5_SCORE, H5T_NATIVE_DOUBLE, 0, N, b, n, v->score, false},
+        {LAD_VERDICTS_H5_ANOMALY, H5T_NATIVE_INT8, 0, N, b, n, flags, false},
+        {LAD_VERDICTS_H5_TOP_EVENTS, H5T_NATIVE_INT32, k, N, b, n, top, true},
+        {LAD_VERDICTS_H5_ANOMALY_ROWS, H5T_NATIVE_INT64, 0, n_anomalous, p.first, p.n, p.row, false},
+        {LAD_VERDICTS_H5_ANOMALY_EVENTS, H5T_NATIVE_INT32, k, n_anomalous, p.first, p.n, p.top, true},
+        {LAD_VERDICTS_H5_ANOMALY_OBSERVED, H5T_NATIVE_INT64, k, n_anomalous, p.first, p.n, p.observed, true},
+        {LAD_VERDICTS_H5_ANOMALY_EXPECTED, H5T_NATIVE_DOUBLE, k, n_anomalous, p.first, p.n, p.expected, true},
+        {LAD_VERDICTS_H5_ANOMALY_CONTRIBUTION, H5T_NATIVE_DOUBLE, k, n_anomalous, p.first, p.n, p.contribution, true},
     };
     for (size_t i = 0; i < sizeof sets / sizeof sets[0] && st == LAD_OK; i++) {
         if (sets[i].named && k == 0)
             continue;
-        snprintf(name, sizeof name, "%s/%s", group, sets[i].name);
-        st = lad_h5_write_rows(ctx, h, name, sets[i].type, sets[i].global, sets[i].cols, sets[i].begin, sets[i].n,
-                               sets[i].data);
+        st = lad_h5_write_rows(ctx, h, in_group(group, sets[i].key, name, sizeof name), sets[i].type, sets[i].global,
+                               sets[i].cols, sets[i].begin, sets[i].n, sets[i].data);
     }
-    snprintf(name, sizeof name, "%s/event_ids", group);
     if (st == LAD_OK && v->events)
-        st = lad_h5_write_strings(ctx, h, name, v->events->n, (const char *const *)v->events->ids);
-    snprintf(name, sizeof name, "%s/event_templates", group);
+        st = lad_h5_write_strings(ctx, h, in_group(group, LAD_VERDICTS_H5_EVENT_IDS, name, sizeof name),
+                                  v->events->n, (const char *const *)v->events->ids);
     if (st == LAD_OK && v->events)
-        st = lad_h5_write_strings(ctx, h, name, v->events->n, (const char *const *)v->events->templates);
+        st = lad_h5_write_strings(ctx, h, in_group(group, LAD_VERDICTS_H5_EVENT_TEMPLATES, name, sizeof name),
+                                  v->events->n, (const char *const *)v->events->templates);
     packed_free(&p);
     free(flags);
     free(top);
@@ -192,11 +200,13 @@ static enum lad_status write_verdict_file(struct lad_ctx *ctx, struct lad_h5 *h,
 {
     const struct verdict_file *vf = arg;
     const struct lad_features *f = vf->f;
-    enum lad_status st = lad_h5_attr_str(ctx, h, "/", "format", "logad-verdicts");
+    enum lad_status st = lad_schema_put_str(ctx, h, LAD_VERDICTS_H5_FORMAT, "logad-verdicts");
     if (st == LAD_OK)
-        st = lad_h5_attr_str(ctx, h, "/", "session_kind", f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+        st = lad_schema_put_str(ctx, h, LAD_VERDICTS_H5_SESSION_KIND,
+                                f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
     if (st == LAD_OK)
-        st = lad_h5_write_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, f->n_global, 0, f->row_begin, f->n_local, f->keys);
+        st = lad_h5_write_rows(ctx, h, lad_schema[LAD_VERDICTS_H5_SESSIONS].path, H5T_NATIVE_INT64, f->n_global, 0,
+                               f->row_begin, f->n_local, f->keys);
     for (int m = 0; m < vf->n && st == LAD_OK; m++)
         st = write_model(ctx, h, f, &vf->v[m]);
     return st;

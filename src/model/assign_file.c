@@ -20,9 +20,21 @@
 #include "lad_mask.h"
 #include "lad_mem.h"
 #include "lad_preset.h"
+#include "lad_schema.h"
 #include "lad_window.h"
 
-#define ROOT "/assigner"
+/* A list of strings on disk: its entries back to back, and each entry's length. `what` names it in
+ * messages. */
+struct stored_list {
+    const char *what;
+    enum lad_schema_key bytes, lengths;
+};
+static const struct stored_list masks_list = {"masks", LAD_ASSIGNER_H5_MASKS_BYTES, LAD_ASSIGNER_H5_MASKS_LENGTHS};
+static const struct stored_list keys_list = {"keys", LAD_ASSIGNER_H5_KEYS_BYTES, LAD_ASSIGNER_H5_KEYS_LENGTHS};
+static const struct stored_list templates_list = {"groups/templates", LAD_ASSIGNER_H5_TEMPLATES_BYTES,
+                                                LAD_ASSIGNER_H5_TEMPLATES_LENGTHS};
+static const struct stored_list flags_list = {"groups/flags", LAD_ASSIGNER_H5_FLAGS_BYTES,
+                                              LAD_ASSIGNER_H5_FLAGS_LENGTHS};
 
 /* A list of n strings: s[i] of len[i] bytes. */
 struct strlist {
@@ -31,7 +43,8 @@ struct strlist {
     int64_t *len;
 };
 
-static enum lad_status write_list(struct lad_ctx *ctx, struct lad_h5 *h, const char *base, const struct strlist *l)
+static enum lad_status write_list(struct lad_ctx *ctx, struct lad_h5 *h, const struct stored_list *stored,
+                                  const struct strlist *l)
 {
     int64_t total = 0;
     for (int64_t i = 0; i < l->n; i++)
@@ -42,26 +55,23 @@ static enum lad_status write_list(struct lad_ctx *ctx, struct lad_h5 *h, const c
         return st;
     for (int64_t i = 0, at = 0; i < l->n; at += l->len[i], i++)
         memcpy(bytes + at, l->s[i], (size_t)l->len[i]);
-    char name[128];
-    snprintf(name, sizeof name, ROOT "/%s/bytes", base);
-    st = lad_h5_write_small(ctx, h, name, H5T_NATIVE_UINT8, total, 0, bytes);
-    snprintf(name, sizeof name, ROOT "/%s/lengths", base);
+    st = lad_h5_write_small(ctx, h, lad_schema[stored->bytes].path, H5T_NATIVE_UINT8, total, 0, bytes);
     if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, name, H5T_NATIVE_INT64, l->n, 0, l->len);
+        st = lad_h5_write_small(ctx, h, lad_schema[stored->lengths].path, H5T_NATIVE_INT64, l->n, 0, l->len);
     free(bytes);
     return st;
 }
 
 /* Collective. A list of C strings (no NUL inside). */
-static enum lad_status write_cstrings(struct lad_ctx *ctx, struct lad_h5 *h, const char *base, int64_t n,
-                                      char *const *s)
+static enum lad_status write_cstrings(struct lad_ctx *ctx, struct lad_h5 *h, const struct stored_list *stored,
+                                      int64_t n, char *const *s)
 {
     struct strlist l = {n, (const char **)s, lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof(int64_t))};
     enum lad_status st = lad_status_agree(ctx, l.len ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     for (int64_t i = 0; st == LAD_OK && i < n; i++)
         l.len[i] = (int64_t)strlen(s[i]);
     if (st == LAD_OK)
-        st = write_list(ctx, h, base, &l);
+        st = write_list(ctx, h, stored, &l);
     free(l.len);
     return st;
 }
@@ -78,9 +88,10 @@ static enum lad_status write_keys(struct lad_ctx *ctx, struct lad_h5 *h, const s
         l.len[i] = k->text_len[i];
     }
     if (st == LAD_OK)
-        st = write_list(ctx, h, "keys", &l);
+        st = write_list(ctx, h, &keys_list, &l);
     if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, ROOT "/keys/events", H5T_NATIVE_INT32, k->n, 0, k->event);
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_ASSIGNER_H5_KEYS_EVENTS].path, H5T_NATIVE_INT32, k->n, 0,
+                                k->event);
     free(l.s);
     free(l.len);
     return st;
@@ -88,33 +99,34 @@ static enum lad_status write_keys(struct lad_ctx *ctx, struct lad_h5 *h, const s
 
 enum lad_status lad_assign_write(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_assigner *a)
 {
-    enum lad_status st = lad_h5_group(ctx, h, ROOT);
+    enum lad_status st = lad_h5_group(ctx, h, lad_schema[LAD_ASSIGNER_H5_GROUP].path);
     bool mined = a->kind == LAD_ASSIGN_MINED;
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, ROOT, "kind", mined ? "mined" : "templates");
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, ROOT, "preset", a->preset);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, ROOT, "log_format", a->log_format);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, ROOT, "window", a->window ? a->window : "");
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, ROOT, "builtin_masks", a->builtin_masks);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, ROOT, "drain_depth", a->drain.depth);
-    if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, ROOT, "drain_similarity", a->drain.similarity);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, ROOT, "drain_max_children", a->drain.max_children);
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_ASSIGNER_H5_KIND, mined ? "mined" : "templates");
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_ASSIGNER_H5_PRESET, a->preset);
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_ASSIGNER_H5_LOG_FORMAT, a->log_format);
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_ASSIGNER_H5_WINDOW, a->window ? a->window : "");
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_ASSIGNER_H5_BUILTIN_MASKS, a->builtin_masks);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_ASSIGNER_H5_DRAIN_DEPTH, a->drain.depth);
+    if (st == LAD_OK) st = lad_schema_put_f64(ctx, h, LAD_ASSIGNER_H5_DRAIN_SIMILARITY, a->drain.similarity);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_ASSIGNER_H5_DRAIN_MAX_CHILDREN, a->drain.max_children);
     if (st == LAD_OK)
-        st = write_cstrings(ctx, h, "masks", a->n_masks, a->masks);
+        st = write_cstrings(ctx, h, &masks_list, a->n_masks, a->masks);
     if (st != LAD_OK || !mined)
         return st;
     st = write_keys(ctx, h, a);
     if (st == LAD_OK)
-        st = write_cstrings(ctx, h, "groups/templates", a->n_groups, a->group_template);
+        st = write_cstrings(ctx, h, &templates_list, a->n_groups, a->group_template);
     if (st == LAD_OK)
-        st = write_cstrings(ctx, h, "groups/flags", a->n_groups, a->group_flags);
+        st = write_cstrings(ctx, h, &flags_list, a->n_groups, a->group_flags);
     if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, ROOT "/groups/events", H5T_NATIVE_INT32, a->n_groups, 0, a->group_event);
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_ASSIGNER_H5_GROUPS_EVENTS].path, H5T_NATIVE_INT32, a->n_groups,
+                                0, a->group_event);
     return st;
 }
 
 bool lad_assign_in_file(struct lad_h5 *h)
 {
-    return lad_h5_exists(h, ROOT);
+    return lad_h5_exists(h, lad_schema[LAD_ASSIGNER_H5_GROUP].path);
 }
 
 /* ---- reading: every size checked before it is trusted ---- */
@@ -133,18 +145,16 @@ static void readlist_free(struct readlist *l)
     lad_free(&l->off);
 }
 
-/* Collective. Reads base/{bytes,lengths}; at most max_n entries; c_strings: no entry may hold a NUL. */
-static enum lad_status read_list(struct lad_ctx *ctx, struct lad_h5 *h, const char *base, int64_t max_n,
-                                 bool c_strings, struct readlist *l)
+/* Collective. Reads a list; at most max_n entries; c_strings: no entry may hold a NUL. */
+static enum lad_status read_list(struct lad_ctx *ctx, struct lad_h5 *h, const struct stored_list *stored,
+                                 int64_t max_n, bool c_strings, struct readlist *l)
 {
-    char bname[128], lname[128];
-    snprintf(bname, sizeof bname, ROOT "/%s/bytes", base);
-    snprintf(lname, sizeof lname, ROOT "/%s/lengths", base);
+    const char *base = stored->what;
     int64_t n_bytes = 0, cols = 0, n = 0, lcols = 0;
     memset(l, 0, sizeof *l);
-    enum lad_status st = lad_status_agree(ctx, lad_h5_dims(ctx, h, bname, &n_bytes, &cols));
+    enum lad_status st = lad_status_agree(ctx, lad_schema_dims(ctx, h, stored->bytes, &n_bytes, &cols));
     if (st == LAD_OK)
-        st = lad_status_agree(ctx, lad_h5_dims(ctx, h, lname, &n, &lcols));
+        st = lad_status_agree(ctx, lad_schema_dims(ctx, h, stored->lengths, &n, &lcols));
     if (st == LAD_OK && (cols != 0 || lcols != 0 || n > max_n || n_bytes > LAD_ASSIGN_FILE_MAX_BYTES))
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s: '%s' holds %lld entries in %lld bytes (at most %lld and %lld)", h->name,
                       base, (long long)n, (long long)n_bytes, (long long)max_n, (long long)LAD_ASSIGN_FILE_MAX_BYTES);
@@ -157,9 +167,9 @@ static enum lad_status read_list(struct lad_ctx *ctx, struct lad_h5 *h, const ch
     l->off = lad_malloc_array((size_t)(n > 0 ? n : 1), sizeof *l->off);
     st = lad_status_agree(ctx, l->bytes && l->len && l->off ? LAD_OK : lad_fail(ctx, LAD_ERR_NOMEM, "out of memory"));
     if (st == LAD_OK)
-        st = lad_h5_read_small(ctx, h, bname, H5T_NATIVE_UINT8, n_bytes, 0, l->bytes);
+        st = lad_h5_read_small(ctx, h, lad_schema[stored->bytes].path, H5T_NATIVE_UINT8, n_bytes, 0, l->bytes);
     if (st == LAD_OK)
-        st = lad_h5_read_small(ctx, h, lname, H5T_NATIVE_INT64, n, 0, l->len);
+        st = lad_h5_read_small(ctx, h, lad_schema[stored->lengths].path, H5T_NATIVE_INT64, n, 0, l->len);
     if (st != LAD_OK)
         return st;
     l->bytes[n_bytes] = '\0';
@@ -193,10 +203,12 @@ static void restore(struct readlist *l, int64_t i, char saved)
 }
 
 /* Collective. An int32 dataset of exactly n entries. */
-static enum lad_status read_events(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t n, int32_t **out)
+static enum lad_status read_events(struct lad_ctx *ctx, struct lad_h5 *h, enum lad_schema_key key, int64_t n,
+                                   int32_t **out)
 {
+    const char *name = lad_schema[key].path;
     int64_t rows = 0, cols = 0;
-    enum lad_status st = lad_status_agree(ctx, lad_h5_dims(ctx, h, name, &rows, &cols));
+    enum lad_status st = lad_status_agree(ctx, lad_schema_dims(ctx, h, key, &rows, &cols));
     if (st == LAD_OK && (rows != n || cols != 0))
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s: '%s' has %lld entries for %lld items", h->name, name, (long long)rows,
                       (long long)n);
@@ -223,14 +235,14 @@ static enum lad_status read_settings(struct lad_ctx *ctx, struct lad_h5 *h, stru
 {
     char *kind = NULL, *window = NULL;
     int64_t builtin = 0, depth = 0, children = 0;
-    enum lad_status st = lad_h5_get_str(ctx, h, ROOT, "kind", &kind);
-    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, ROOT, "preset", &a->preset);
-    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, ROOT, "log_format", &a->log_format);
-    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, ROOT, "window", &window);
-    if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, ROOT, "builtin_masks", &builtin);
-    if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, ROOT, "drain_depth", &depth);
-    if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, ROOT, "drain_similarity", &a->drain.similarity);
-    if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, ROOT, "drain_max_children", &children);
+    enum lad_status st = lad_schema_get_str(ctx, h, LAD_ASSIGNER_H5_KIND, &kind);
+    if (st == LAD_OK) st = lad_schema_get_str(ctx, h, LAD_ASSIGNER_H5_PRESET, &a->preset);
+    if (st == LAD_OK) st = lad_schema_get_str(ctx, h, LAD_ASSIGNER_H5_LOG_FORMAT, &a->log_format);
+    if (st == LAD_OK) st = lad_schema_get_str(ctx, h, LAD_ASSIGNER_H5_WINDOW, &window);
+    if (st == LAD_OK) st = lad_schema_get_i64(ctx, h, LAD_ASSIGNER_H5_BUILTIN_MASKS, &builtin);
+    if (st == LAD_OK) st = lad_schema_get_i64(ctx, h, LAD_ASSIGNER_H5_DRAIN_DEPTH, &depth);
+    if (st == LAD_OK) st = lad_schema_get_f64(ctx, h, LAD_ASSIGNER_H5_DRAIN_SIMILARITY, &a->drain.similarity);
+    if (st == LAD_OK) st = lad_schema_get_i64(ctx, h, LAD_ASSIGNER_H5_DRAIN_MAX_CHILDREN, &children);
     if (st == LAD_OK) {
         a->kind = strcmp(kind, "mined") == 0 ? LAD_ASSIGN_MINED : strcmp(kind, "templates") == 0 ? LAD_ASSIGN_TEMPLATES : 0;
         if (a->kind == 0 || lad_preset_find(a->preset) == NULL || (builtin & ~(int64_t)LAD_MASK_ALL) != 0 ||
@@ -262,7 +274,7 @@ static enum lad_status read_settings(struct lad_ctx *ctx, struct lad_h5 *h, stru
 static enum lad_status read_masks(struct lad_ctx *ctx, struct lad_h5 *h, struct lad_assigner *a)
 {
     struct readlist l;
-    enum lad_status st = read_list(ctx, h, "masks", LAD_ASSIGN_MAX_MASKS, true, &l);
+    enum lad_status st = read_list(ctx, h, &masks_list, LAD_ASSIGN_MAX_MASKS, true, &l);
     if (st == LAD_OK && (a->masks = lad_calloc_array((size_t)(l.n > 0 ? l.n : 1), sizeof *a->masks)) == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory");
     for (int64_t i = 0; st == LAD_OK && i < l.n; i++) {
@@ -287,15 +299,15 @@ static enum lad_status read_mined(struct lad_ctx *ctx, struct lad_h5 *h, struct 
     int32_t *key_ev = NULL, *group_ev = NULL;
     memset(&tpl, 0, sizeof tpl);
     memset(&flags, 0, sizeof flags);
-    enum lad_status st = read_list(ctx, h, "keys", LAD_ASSIGN_FILE_MAX_ITEMS, false, &keys);
-    if (st == LAD_OK) st = read_events(ctx, h, ROOT "/keys/events", keys.n, &key_ev);
-    if (st == LAD_OK) st = read_list(ctx, h, "groups/templates", LAD_ASSIGN_FILE_MAX_ITEMS, true, &tpl);
-    if (st == LAD_OK) st = read_list(ctx, h, "groups/flags", tpl.n, true, &flags);
+    enum lad_status st = read_list(ctx, h, &keys_list, LAD_ASSIGN_FILE_MAX_ITEMS, false, &keys);
+    if (st == LAD_OK) st = read_events(ctx, h, LAD_ASSIGNER_H5_KEYS_EVENTS, keys.n, &key_ev);
+    if (st == LAD_OK) st = read_list(ctx, h, &templates_list, LAD_ASSIGN_FILE_MAX_ITEMS, true, &tpl);
+    if (st == LAD_OK) st = read_list(ctx, h, &flags_list, tpl.n, true, &flags);
     if (st == LAD_OK && flags.n != tpl.n)
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s: %lld group templates but %lld skeleton flags", h->name,
                       (long long)tpl.n, (long long)flags.n);
     st = lad_status_agree(ctx, st);
-    if (st == LAD_OK) st = read_events(ctx, h, ROOT "/groups/events", tpl.n, &group_ev);
+    if (st == LAD_OK) st = read_events(ctx, h, LAD_ASSIGNER_H5_GROUPS_EVENTS, tpl.n, &group_ev);
     for (int64_t i = 0; st == LAD_OK && i < keys.n; i++)
         st = lad_assign_add_key(ctx, a, keys.bytes + keys.off[i], (uint32_t)keys.len[i], key_ev[i]);
     for (int64_t g = 0; st == LAD_OK && g < tpl.n; g++) {

@@ -13,6 +13,7 @@
 #include "lad_log.h"
 #include "lad_logreg.h"
 #include "lad_model_file.h"
+#include "lad_schema.h"
 #include "lad_top.h"
 #include "lad_transform.h"
 #include "model_internal.h"
@@ -49,13 +50,14 @@ static enum lad_status check(struct lad_ctx *ctx, const struct lad_model *m)
 static enum lad_status write_part(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_model *m)
 {
     const struct lad_logreg_model *l = &m->logreg;
-    enum lad_status st = lad_h5_write_small(ctx, h, "/logreg/weights", H5T_NATIVE_DOUBLE, m->events.n, 0, l->w);
-    if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "bias", l->bias);
-    if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "lambda", l->lambda);
-    if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/logreg", "threshold", l->threshold);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "balanced", l->balanced);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "iterations", l->iterations);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/logreg", "converged", l->converged);
+    enum lad_status st =
+        lad_h5_write_small(ctx, h, lad_schema[LAD_LOGREG_H5_WEIGHTS].path, H5T_NATIVE_DOUBLE, m->events.n, 0, l->w);
+    if (st == LAD_OK) st = lad_schema_put_f64(ctx, h, LAD_LOGREG_H5_BIAS, l->bias);
+    if (st == LAD_OK) st = lad_schema_put_f64(ctx, h, LAD_LOGREG_H5_LAMBDA, l->lambda);
+    if (st == LAD_OK) st = lad_schema_put_f64(ctx, h, LAD_LOGREG_H5_THRESHOLD, l->threshold);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_LOGREG_H5_BALANCED, l->balanced);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_LOGREG_H5_ITERATIONS, l->iterations);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_LOGREG_H5_CONVERGED, l->converged);
     return st;
 }
 
@@ -64,15 +66,16 @@ static enum lad_status read_part(struct lad_ctx *ctx, struct lad_h5 *h, struct l
 {
     const int64_t e = m->events.n;
     int64_t balanced = 0, iterations = 0, converged = 0;
-    enum lad_status st = lad__model_check_dims(ctx, h, "/logreg/weights", e, 0);
+    enum lad_status st = lad__model_check_dims(ctx, h, LAD_LOGREG_H5_WEIGHTS, e, 0);
     if (st == LAD_OK) st = lad_status_agree(ctx, lad_logreg_alloc(ctx, &m->logreg, (int)e));
-    if (st == LAD_OK) st = lad_h5_read_small(ctx, h, "/logreg/weights", H5T_NATIVE_DOUBLE, e, 0, m->logreg.w);
-    if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "bias", &m->logreg.bias);
-    if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "lambda", &m->logreg.lambda);
-    if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/logreg", "threshold", &m->logreg.threshold);
-    if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "balanced", &balanced);
-    if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "iterations", &iterations);
-    if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/logreg", "converged", &converged);
+    if (st == LAD_OK)
+        st = lad_h5_read_small(ctx, h, lad_schema[LAD_LOGREG_H5_WEIGHTS].path, H5T_NATIVE_DOUBLE, e, 0, m->logreg.w);
+    if (st == LAD_OK) st = lad_schema_get_f64(ctx, h, LAD_LOGREG_H5_BIAS, &m->logreg.bias);
+    if (st == LAD_OK) st = lad_schema_get_f64(ctx, h, LAD_LOGREG_H5_LAMBDA, &m->logreg.lambda);
+    if (st == LAD_OK) st = lad_schema_get_f64(ctx, h, LAD_LOGREG_H5_THRESHOLD, &m->logreg.threshold);
+    if (st == LAD_OK) st = lad_schema_get_i64(ctx, h, LAD_LOGREG_H5_BALANCED, &balanced);
+    if (st == LAD_OK) st = lad_schema_get_i64(ctx, h, LAD_LOGREG_H5_ITERATIONS, &iterations);
+    if (st == LAD_OK) st = lad_schema_get_i64(ctx, h, LAD_LOGREG_H5_CONVERGED, &converged);
     if (st == LAD_OK && (balanced < 0 || balanced > 1 || converged < 0 || converged > 1 || iterations < 0 ||
                          iterations > INT32_MAX))
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s: logreg flags out of range (balanced %lld, converged %lld, iterations "
@@ -87,11 +90,12 @@ static enum lad_status read_part(struct lad_ctx *ctx, struct lad_h5 *h, struct l
 static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const struct lad_model *m)
 {
     const struct lad_logreg_model *l = &m->logreg;
-    enum lad_status st = lad__model_check_finite(ctx, path, "/logreg/weights", l->w, m->events.n);
-    if (st == LAD_OK) st = lad__model_check_finite(ctx, path, "/logreg bias", &l->bias, 1);
-    if (st == LAD_OK) st = lad__model_check_range(ctx, path, "/logreg lambda", l->lambda, 0.0, HUGE_VAL);
-    if (st == LAD_OK) st = lad__model_check_range(ctx, path, "/logreg threshold", l->threshold, 1e-300, 1.0 - 1e-16);
-    if (st == LAD_OK) st = lad__model_check_range(ctx, path, "/logreg iterations", l->iterations, 0.0, 1e9);
+    enum lad_status st = lad__model_check_finite(ctx, path, LAD_LOGREG_H5_WEIGHTS, l->w, m->events.n);
+    if (st == LAD_OK) st = lad__model_check_finite(ctx, path, LAD_LOGREG_H5_BIAS, &l->bias, 1);
+    if (st == LAD_OK) st = lad__model_check_range(ctx, path, LAD_LOGREG_H5_LAMBDA, l->lambda, 0.0, HUGE_VAL);
+    if (st == LAD_OK)
+        st = lad__model_check_range(ctx, path, LAD_LOGREG_H5_THRESHOLD, l->threshold, 1e-300, 1.0 - 1e-16);
+    if (st == LAD_OK) st = lad__model_check_range(ctx, path, LAD_LOGREG_H5_ITERATIONS, l->iterations, 0.0, 1e9);
     return st;
 }
 

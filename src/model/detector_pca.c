@@ -15,6 +15,7 @@
 #include "lad_mem.h"
 #include "lad_model_file.h"
 #include "lad_pca.h"
+#include "lad_schema.h"
 #include "lad_top.h"
 #include "lad_transform.h"
 #include "model_internal.h"
@@ -91,12 +92,15 @@ static enum lad_status write_part(struct lad_ctx *ctx, struct lad_h5 *h, const s
 {
     const struct lad_pca_model *p = &m->pca;
     const int e = m->events.n;
-    enum lad_status st = lad_h5_write_small(ctx, h, "/pca/eigenvalues", H5T_NATIVE_DOUBLE, e, 0, p->eigenvalues);
-    if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/pca/components", H5T_NATIVE_DOUBLE, e, p->k, p->components);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/pca", "k", p->k);
-    if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "alpha", p->alpha);
-    if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "variance", p->variance);
-    if (st == LAD_OK) st = lad_h5_attr_f64(ctx, h, "/pca", "threshold", p->threshold);
+    enum lad_status st =
+        lad_h5_write_small(ctx, h, lad_schema[LAD_PCA_H5_EIGENVALUES].path, H5T_NATIVE_DOUBLE, e, 0, p->eigenvalues);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_PCA_H5_COMPONENTS].path, H5T_NATIVE_DOUBLE, e, p->k,
+                                p->components);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_PCA_H5_K, p->k);
+    if (st == LAD_OK) st = lad_schema_put_f64(ctx, h, LAD_PCA_H5_ALPHA, p->alpha);
+    if (st == LAD_OK) st = lad_schema_put_f64(ctx, h, LAD_PCA_H5_VARIANCE, p->variance);
+    if (st == LAD_OK) st = lad_schema_put_f64(ctx, h, LAD_PCA_H5_THRESHOLD, p->threshold);
     return st;
 }
 
@@ -105,20 +109,22 @@ static enum lad_status read_part(struct lad_ctx *ctx, struct lad_h5 *h, struct l
 {
     const int64_t e = m->events.n;
     int64_t k = 0;
-    enum lad_status st = lad_h5_get_i64(ctx, h, "/pca", "k", &k);
+    enum lad_status st = lad_schema_get_i64(ctx, h, LAD_PCA_H5_K, &k);
     if (st == LAD_OK && (k < 1 || k > e))
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s: PCA k = %lld is outside 1..%lld", h->path, (long long)k, (long long)e);
     st = lad_status_agree(ctx, st);
-    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, "/pca/eigenvalues", e, 0);
-    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, "/pca/components", e, k);
+    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, LAD_PCA_H5_EIGENVALUES, e, 0);
+    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, LAD_PCA_H5_COMPONENTS, e, k);
     if (st == LAD_OK) st = lad_status_agree(ctx, lad_pca_alloc(ctx, &m->pca, (int)e, (int)k));
     if (st == LAD_OK)
-        st = lad_h5_read_small(ctx, h, "/pca/eigenvalues", H5T_NATIVE_DOUBLE, e, 0, m->pca.eigenvalues);
+        st = lad_h5_read_small(ctx, h, lad_schema[LAD_PCA_H5_EIGENVALUES].path, H5T_NATIVE_DOUBLE, e, 0,
+                               m->pca.eigenvalues);
     if (st == LAD_OK)
-        st = lad_h5_read_small(ctx, h, "/pca/components", H5T_NATIVE_DOUBLE, e, k, m->pca.components);
-    if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "alpha", &m->pca.alpha);
-    if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "variance", &m->pca.variance);
-    if (st == LAD_OK) st = lad_h5_get_f64(ctx, h, "/pca", "threshold", &m->pca.threshold);
+        st = lad_h5_read_small(ctx, h, lad_schema[LAD_PCA_H5_COMPONENTS].path, H5T_NATIVE_DOUBLE, e, k,
+                               m->pca.components);
+    if (st == LAD_OK) st = lad_schema_get_f64(ctx, h, LAD_PCA_H5_ALPHA, &m->pca.alpha);
+    if (st == LAD_OK) st = lad_schema_get_f64(ctx, h, LAD_PCA_H5_VARIANCE, &m->pca.variance);
+    if (st == LAD_OK) st = lad_schema_get_f64(ctx, h, LAD_PCA_H5_THRESHOLD, &m->pca.threshold);
     return st;
 }
 
@@ -126,11 +132,11 @@ static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const
 {
     const struct lad_pca_model *p = &m->pca;
     const int64_t e = m->events.n;
-    enum lad_status st = lad__model_check_finite(ctx, path, "/pca/eigenvalues", p->eigenvalues, e);
-    if (st == LAD_OK) st = lad__model_check_finite(ctx, path, "/pca/components", p->components, e * p->k);
-    if (st == LAD_OK) st = lad__model_check_range(ctx, path, "/pca alpha", p->alpha, 1e-300, 0.5);
-    if (st == LAD_OK) st = lad__model_check_range(ctx, path, "/pca variance", p->variance, 0.0, 1.0 + 1e-9);
-    if (st == LAD_OK) st = lad__model_check_range(ctx, path, "/pca threshold", p->threshold, 0.0, HUGE_VAL);
+    enum lad_status st = lad__model_check_finite(ctx, path, LAD_PCA_H5_EIGENVALUES, p->eigenvalues, e);
+    if (st == LAD_OK) st = lad__model_check_finite(ctx, path, LAD_PCA_H5_COMPONENTS, p->components, e * p->k);
+    if (st == LAD_OK) st = lad__model_check_range(ctx, path, LAD_PCA_H5_ALPHA, p->alpha, 1e-300, 0.5);
+    if (st == LAD_OK) st = lad__model_check_range(ctx, path, LAD_PCA_H5_VARIANCE, p->variance, 0.0, 1.0 + 1e-9);
+    if (st == LAD_OK) st = lad__model_check_range(ctx, path, LAD_PCA_H5_THRESHOLD, p->threshold, 0.0, HUGE_VAL);
     return st;
 }
 

@@ -28,6 +28,7 @@
 #include "lad_h5.h"
 #include "lad_hash.h"
 #include "lad_mem.h"
+#include "lad_schema.h"
 #include "lad_version.h"
 #include "model_internal.h"
 
@@ -93,24 +94,30 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
     char spec[64], fp[32];
     lad_transform_format(m->transform.flags, spec, sizeof spec);
     snprintf(fp, sizeof fp, "%016" PRIx64, m->fingerprint);
-    enum lad_status st = lad_h5_attr_str(ctx, h, "/", "format", LAD_MODEL_FORMAT);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "format_version", LAD_MODEL_FORMAT_VERSION);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "kind", d->name);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "created_by", "logad " LAD_VERSION);
+    enum lad_status st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_FORMAT, LAD_MODEL_FORMAT);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_MODEL_H5_FORMAT_VERSION, LAD_MODEL_FORMAT_VERSION);
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_KIND, d->name);
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_CREATED_BY, "logad " LAD_VERSION);
     if (st == LAD_OK)
-        st = lad_h5_attr_str(ctx, h, "/", "session_kind", m->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "event_source", m->event_source ? m->event_source : "");
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "transform", spec);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "n_train", m->n_train);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "fingerprint", fp);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "options", m->options ? m->options : "");
+        st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_SESSION_KIND,
+                                m->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+    if (st == LAD_OK)
+        st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_EVENT_SOURCE, m->event_source ? m->event_source : "");
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_TRANSFORM, spec);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_MODEL_H5_N_TRAIN, m->n_train);
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_FINGERPRINT, fp);
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_OPTIONS, m->options ? m->options : "");
     if (st == LAD_OK)
         st = lad_h5_write_events(ctx, h, &m->events);
     if (st == LAD_OK && m->assigner)
         st = lad_assign_write(ctx, h, m->assigner);
-    if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, e, 0, m->transform.weight);
-    if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/mean", H5T_NATIVE_DOUBLE, e, 0, m->transform.mean);
-    if (st == LAD_OK) st = lad_h5_write_small(ctx, h, "/transform/df", H5T_NATIVE_INT64, e, 0, m->transform.df);
+    const struct lad_transform *t = &m->transform;
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_WEIGHT].path, H5T_NATIVE_DOUBLE, e, 0, t->weight);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_MEAN].path, H5T_NATIVE_DOUBLE, e, 0, t->mean);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_DF].path, H5T_NATIVE_INT64, e, 0, t->df);
     if (st != LAD_OK)
         return st;
     /* The detector's own part: arrays as datasets, scalars as attributes of its group. */
@@ -134,11 +141,12 @@ static void format_shape(char *buf, size_t cap, int64_t rows, int64_t cols)
         snprintf(buf, cap, "[%lld x %lld]", (long long)rows, (long long)cols);
 }
 
-enum lad_status lad__model_check_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t rows,
+enum lad_status lad__model_check_dims(struct lad_ctx *ctx, struct lad_h5 *h, enum lad_schema_key key, int64_t rows,
                                       int64_t cols)
 {
+    const char *name = lad_schema[key].path;
     int64_t r = 0, c = 0;
-    enum lad_status st = lad_h5_dims(ctx, h, name, &r, &c);
+    enum lad_status st = lad_schema_dims(ctx, h, key, &r, &c);
     if (st == LAD_OK && (r != rows || c != cols)) {
         char got[48], want[48];
         format_shape(got, sizeof got, r, c);
@@ -158,25 +166,26 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
     enum lad_status st = LAD_OK;
     /* Asked first, so that an HDF5 file of another program gets "not a logad model", not "attribute
      * missing". */
-    htri_t has_format = H5Aexists_by_name(h->file, "/", "format", H5P_DEFAULT);
+    const struct lad_schema_entry *fmt = &lad_schema[LAD_MODEL_H5_FORMAT];
+    htri_t has_format = H5Aexists_by_name(h->file, fmt->path, fmt->attr, H5P_DEFAULT);
     if (has_format < 0)
         st = lad_fail(ctx, LAD_ERR_HDF5, "HDF5: cannot look up attributes of %s", h->path);
     else if (has_format == 0)
-        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is not a logad model (no 'format' attribute)", h->path);
+        st = lad_fail(ctx, LAD_ERR_MODEL, "%s is not a logad model (no '%s' attribute)", h->path, fmt->attr);
     if (st == LAD_OK)
-        st = lad_h5_get_str(ctx, h, "/", "format", &format);
+        st = lad_schema_get_str(ctx, h, LAD_MODEL_H5_FORMAT, &format);
     char shown[64]; /* attribute text from the file, escaped for the message */
     if (st == LAD_OK && strcmp(format, LAD_MODEL_FORMAT) != 0)
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s is a '%s' file, not a logad model (%s)%s", h->path,
                       lad_escape_str(shown, sizeof shown, format), LAD_MODEL_FORMAT,
                       strcmp(format, "logad-features") == 0 ? ": pass features with --features, models with --model-in" : "");
     if (st == LAD_OK)
-        st = lad_h5_get_i64(ctx, h, "/", "format_version", &version);
+        st = lad_schema_get_i64(ctx, h, LAD_MODEL_H5_FORMAT_VERSION, &version);
     if (st == LAD_OK && version != LAD_MODEL_FORMAT_VERSION)
         st = lad_fail(ctx, LAD_ERR_MODEL, "%s has model format version %lld; this logad reads version %d (retrain the model)",
                       h->path, (long long)version, LAD_MODEL_FORMAT_VERSION);
     if (st == LAD_OK)
-        st = lad_h5_get_str(ctx, h, "/", "kind", &kind);
+        st = lad_schema_get_str(ctx, h, LAD_MODEL_H5_KIND, &kind);
     if (st == LAD_OK) {
         const struct lad_detector *d = lad_detector_find_name(kind);
         if (d) {
@@ -189,18 +198,18 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
         }
     }
     if (st == LAD_OK)
-        st = lad_h5_get_str(ctx, h, "/", "session_kind", &session);
+        st = lad_schema_get_str(ctx, h, LAD_MODEL_H5_SESSION_KIND, &session);
     if (st == LAD_OK) {
         m->session_kind = strcmp(session, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
         if (strcmp(session, "window") != 0 && strcmp(session, "hdfs_block") != 0)
             st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown session kind '%s'", h->path,
                           lad_escape_str(shown, sizeof shown, session));
     }
-    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "event_source", &m->event_source);
-    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "transform", &spec);
-    if (st == LAD_OK) st = lad_h5_get_i64(ctx, h, "/", "n_train", &m->n_train);
-    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "fingerprint", &fp);
-    if (st == LAD_OK) st = lad_h5_get_str(ctx, h, "/", "options", &m->options);
+    if (st == LAD_OK) st = lad_schema_get_str(ctx, h, LAD_MODEL_H5_EVENT_SOURCE, &m->event_source);
+    if (st == LAD_OK) st = lad_schema_get_str(ctx, h, LAD_MODEL_H5_TRANSFORM, &spec);
+    if (st == LAD_OK) st = lad_schema_get_i64(ctx, h, LAD_MODEL_H5_N_TRAIN, &m->n_train);
+    if (st == LAD_OK) st = lad_schema_get_str(ctx, h, LAD_MODEL_H5_FINGERPRINT, &fp);
+    if (st == LAD_OK) st = lad_schema_get_str(ctx, h, LAD_MODEL_H5_OPTIONS, &m->options);
     if (st == LAD_OK && lad_transform_parse(ctx, spec, &m->transform.flags) != LAD_OK)
         st = LAD_ERR_INPUT;
     if (st == LAD_OK && m->n_train < 1)
@@ -231,23 +240,25 @@ static int64_t first_not_finite(const double *v, int64_t n)
     return -1;
 }
 
-enum lad_status lad__model_check_finite(struct lad_ctx *ctx, const char *path, const char *name, const double *v,
-                                        int64_t n)
+enum lad_status lad__model_check_finite(struct lad_ctx *ctx, const char *path, enum lad_schema_key key,
+                                        const double *v, int64_t n)
 {
     int64_t bad = first_not_finite(v, n);
     if (bad < 0)
         return LAD_OK;
-    return lad_fail(ctx, LAD_ERR_MODEL, "%s: %s[%lld] is %g, not a finite number (damaged model file: %s)", path, name,
-                    (long long)bad, v[bad], LAD__MODEL_REMEDY);
+    char name[128];
+    return lad_fail(ctx, LAD_ERR_MODEL, "%s: %s[%lld] is %g, not a finite number (damaged model file: %s)", path,
+                    lad_schema_label(key, name, sizeof name), (long long)bad, v[bad], LAD__MODEL_REMEDY);
 }
 
-enum lad_status lad__model_check_range(struct lad_ctx *ctx, const char *path, const char *name, double v, double lo,
-                                       double hi)
+enum lad_status lad__model_check_range(struct lad_ctx *ctx, const char *path, enum lad_schema_key key, double v,
+                                       double lo, double hi)
 {
     if (isfinite(v) && v >= lo && v <= hi)
         return LAD_OK;
-    return lad_fail(ctx, LAD_ERR_MODEL, "%s: %s = %g is outside [%g, %g] (damaged model file: %s)", path, name, v, lo,
-                    hi, LAD__MODEL_REMEDY);
+    char name[128];
+    return lad_fail(ctx, LAD_ERR_MODEL, "%s: %s = %g is outside [%g, %g] (damaged model file: %s)", path,
+                    lad_schema_label(key, name, sizeof name), v, lo, hi, LAD__MODEL_REMEDY);
 }
 
 /*
@@ -258,8 +269,8 @@ static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const
 {
     const struct lad_transform *t = &m->transform;
     const int64_t e = m->events.n;
-    enum lad_status st = lad__model_check_finite(ctx, path, "/transform/weight", t->weight, e);
-    if (st == LAD_OK) st = lad__model_check_finite(ctx, path, "/transform/mean", t->mean, e);
+    enum lad_status st = lad__model_check_finite(ctx, path, LAD_TRANSFORM_H5_WEIGHT, t->weight, e);
+    if (st == LAD_OK) st = lad__model_check_finite(ctx, path, LAD_TRANSFORM_H5_MEAN, t->mean, e);
     for (int64_t j = 0; j < e && st == LAD_OK; j++) {
         /* Without TF-IDF every weight is 1; without centering every mean is 0; df counts training rows. */
         if (t->df[j] < 0 || t->df[j] > m->n_train || t->weight[j] <= 0 ||
@@ -285,17 +296,20 @@ static enum lad_status read_arrays(struct lad_ctx *ctx, struct lad_h5 *h, struct
         st = lad_assign_read(ctx, h, &m->events, true, &m->assigner);
     /* The event table fixes E; every other array is checked against it before it is read. */
     const int64_t e = m->events.n;
-    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, "/transform/weight", e, 0);
-    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, "/transform/mean", e, 0);
-    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, "/transform/df", e, 0);
+    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, LAD_TRANSFORM_H5_WEIGHT, e, 0);
+    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, LAD_TRANSFORM_H5_MEAN, e, 0);
+    if (st == LAD_OK) st = lad__model_check_dims(ctx, h, LAD_TRANSFORM_H5_DF, e, 0);
     if (st == LAD_OK) st = lad_status_agree(ctx, lad_transform_alloc(ctx, &m->transform, (int)e));
     if (st != LAD_OK)
         return st;
     m->transform.flags = flags;
     m->transform.n_train = m->n_train;
-    st = lad_h5_read_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, e, 0, m->transform.weight);
-    if (st == LAD_OK) st = lad_h5_read_small(ctx, h, "/transform/mean", H5T_NATIVE_DOUBLE, e, 0, m->transform.mean);
-    if (st == LAD_OK) st = lad_h5_read_small(ctx, h, "/transform/df", H5T_NATIVE_INT64, e, 0, m->transform.df);
+    struct lad_transform *t = &m->transform;
+    st = lad_h5_read_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_WEIGHT].path, H5T_NATIVE_DOUBLE, e, 0, t->weight);
+    if (st == LAD_OK)
+        st = lad_h5_read_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_MEAN].path, H5T_NATIVE_DOUBLE, e, 0, t->mean);
+    if (st == LAD_OK)
+        st = lad_h5_read_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_DF].path, H5T_NATIVE_INT64, e, 0, t->df);
     if (st != LAD_OK)
         return st;
 

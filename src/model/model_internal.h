@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lad_detector.h"
+#include "lad_schema.h"
 #include "lad_status.h"
 
 struct lad_ctx;
@@ -25,17 +26,18 @@ struct lad_h5;
 extern const struct lad_detector lad__detector_pca;
 extern const struct lad_detector lad__detector_logreg;
 
-/* Collective. A dataset must exist with exactly rows x cols (cols 0: 1-D), else LAD_ERR_MODEL. */
-enum lad_status lad__model_check_dims(struct lad_ctx *ctx, struct lad_h5 *h, const char *name, int64_t rows,
+/* Collective. Dataset key must exist with exactly rows x cols (cols 0: 1-D), else LAD_ERR_MODEL (a missing
+ * one LAD_ERR_INPUT). */
+enum lad_status lad__model_check_dims(struct lad_ctx *ctx, struct lad_h5 *h, enum lad_schema_key key, int64_t rows,
                                       int64_t cols);
 
-/* Local. LAD_ERR_MODEL naming the first non-finite entry of v[0, n) (dataset `name` of path), if any. */
-enum lad_status lad__model_check_finite(struct lad_ctx *ctx, const char *path, const char *name, const double *v,
-                                        int64_t n);
+/* Local. LAD_ERR_MODEL naming the first non-finite entry of v[0, n) (entry key of the file path), if any. */
+enum lad_status lad__model_check_finite(struct lad_ctx *ctx, const char *path, enum lad_schema_key key,
+                                        const double *v, int64_t n);
 
-/* Local. A finite scalar in [lo, hi], else LAD_ERR_MODEL naming it. */
-enum lad_status lad__model_check_range(struct lad_ctx *ctx, const char *path, const char *name, double v, double lo,
-                                       double hi);
+/* Local. A finite scalar (attribute key) in [lo, hi], else LAD_ERR_MODEL naming it. */
+enum lad_status lad__model_check_range(struct lad_ctx *ctx, const char *path, enum lad_schema_key key, double v,
+                                       double lo, double hi);
 
 /* Local. Grows the double array *a of n entries to n + 1, inserting v at position at; false when out of
  * memory (*a unchanged then). */

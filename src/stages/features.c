@@ -14,6 +14,7 @@
 #include "lad_mem.h"
 #include "lad_options.h"
 #include "lad_outset.h"
+#include "lad_schema.h"
 #include "lad_stages.h"
 #include "lad_transform.h"
 
@@ -38,22 +39,24 @@ static enum lad_status write_matrix(struct lad_ctx *ctx, struct lad_h5 *h, const
         return st;
     for (int64_t r = 0; r < f->n_local; r++)
         lad_transform_apply_row(t, lad_features_row(f, r), y + r * f->n_events);
-    st = lad_h5_attr_str(ctx, h, "/", "format", "logad-matrix");
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "transform", spec);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "n_train", t->n_train);
+    st = lad_schema_put_str(ctx, h, LAD_MATRIX_H5_FORMAT, "logad-matrix");
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_MATRIX_H5_TRANSFORM, spec);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_MATRIX_H5_N_TRAIN, t->n_train);
     if (st == LAD_OK)
-        st = lad_h5_write_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, f->n_global, 0, f->row_begin, f->n_local, f->keys);
+        st = lad_h5_write_rows(ctx, h, lad_schema[LAD_MATRIX_H5_SESSIONS].path, H5T_NATIVE_INT64, f->n_global, 0,
+                               f->row_begin, f->n_local, f->keys);
     if (st == LAD_OK)
-        st = lad_h5_write_rows(ctx, h, "/matrix", H5T_NATIVE_DOUBLE, f->n_global, f->n_events, f->row_begin,
-                               f->n_local, y);
+        st = lad_h5_write_rows(ctx, h, lad_schema[LAD_MATRIX_H5_MATRIX].path, H5T_NATIVE_DOUBLE, f->n_global,
+                               f->n_events, f->row_begin, f->n_local, y);
     if (st == LAD_OK)
         st = lad_h5_write_events(ctx, h, &f->events);
     if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, "/transform/weight", H5T_NATIVE_DOUBLE, t->n, 0, t->weight);
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_WEIGHT].path, H5T_NATIVE_DOUBLE, t->n, 0,
+                                t->weight);
     if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, "/transform/mean", H5T_NATIVE_DOUBLE, t->n, 0, t->mean);
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_MEAN].path, H5T_NATIVE_DOUBLE, t->n, 0, t->mean);
     if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, "/transform/df", H5T_NATIVE_INT64, t->n, 0, t->df);
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_DF].path, H5T_NATIVE_INT64, t->n, 0, t->df);
     free(y);
     return st;
 }

@@ -21,21 +21,30 @@
 #include "lad_features.h"
 #include "lad_h5.h"
 #include "lad_mem.h"
+#include "lad_schema.h"
 #include "lad_version.h"
 
 /* What a rejected features file's message tells the user to do. */
 #define REMEDY "run preprocess again or restore the file"
 
+/* The ingest counters: each attribute and the field it stores. */
 struct counter_attr {
-    const char *name;
+    enum lad_schema_key key;
     size_t offset;
 };
 
-#define SUMMARY(f) {#f, offsetof(struct lad_ingest_summary, f)}
+#define SUMMARY(key, f) {key, offsetof(struct lad_ingest_summary, f)}
 static const struct counter_attr summary_attrs[] = {
-    SUMMARY(files), SUMMARY(bytes), SUMMARY(lines), SUMMARY(malformed_lines), SUMMARY(first_malformed_line),
-    SUMMARY(no_session_lines), SUMMARY(unmatched_lines), SUMMARY(oversize_lines), SUMMARY(blockid_overflow),
-    SUMMARY(empty_messages),
+    SUMMARY(LAD_FEATURES_H5_FILES, files),
+    SUMMARY(LAD_FEATURES_H5_BYTES, bytes),
+    SUMMARY(LAD_FEATURES_H5_LINES, lines),
+    SUMMARY(LAD_FEATURES_H5_MALFORMED_LINES, malformed_lines),
+    SUMMARY(LAD_FEATURES_H5_FIRST_MALFORMED_LINE, first_malformed_line),
+    SUMMARY(LAD_FEATURES_H5_NO_SESSION_LINES, no_session_lines),
+    SUMMARY(LAD_FEATURES_H5_UNMATCHED_LINES, unmatched_lines),
+    SUMMARY(LAD_FEATURES_H5_OVERSIZE_LINES, oversize_lines),
+    SUMMARY(LAD_FEATURES_H5_BLOCKID_OVERFLOW, blockid_overflow),
+    SUMMARY(LAD_FEATURES_H5_EMPTY_MESSAGES, empty_messages),
 };
 #define N_SUMMARY_ATTRS (sizeof summary_attrs / sizeof summary_attrs[0])
 
@@ -77,7 +86,8 @@ static enum lad_status write_counts(struct lad_ctx *ctx, struct lad_h5 *h, const
         }
     }
     if (st == LAD_OK)
-        st = lad_h5_write_rows(ctx, h, "/counts", type, f->n_global, f->n_events, f->row_begin, f->n_local, dense);
+        st = lad_h5_write_rows(ctx, h, lad_schema[LAD_FEATURES_H5_COUNTS].path, type, f->n_global, f->n_events,
+                               f->row_begin, f->n_local, dense);
     free(dense);
     return st;
 }
@@ -85,24 +95,28 @@ static enum lad_status write_counts(struct lad_ctx *ctx, struct lad_h5 *h, const
 static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, const void *arg)
 {
     const struct lad_features *f = arg;
-    enum lad_status st = lad_h5_attr_str(ctx, h, "/", "format", LAD_FEATFILE_FORMAT);
-    if (st == LAD_OK) st = lad_h5_attr_i64(ctx, h, "/", "format_version", LAD_FEATURES_FORMAT_VERSION);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "created_by", "logad " LAD_VERSION);
+    enum lad_status st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_FORMAT, LAD_FEATFILE_FORMAT);
+    if (st == LAD_OK) st = lad_schema_put_i64(ctx, h, LAD_FEATURES_H5_FORMAT_VERSION, LAD_FEATURES_FORMAT_VERSION);
+    if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_CREATED_BY, "logad " LAD_VERSION);
     if (st == LAD_OK)
-        st = lad_h5_attr_str(ctx, h, "/", "session_kind", f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
-    if (st == LAD_OK && f->window_spec) st = lad_h5_attr_str(ctx, h, "/", "window", f->window_spec);
-    if (st == LAD_OK) st = lad_h5_attr_str(ctx, h, "/", "event_source", f->event_source ? f->event_source : "");
+        st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_SESSION_KIND,
+                                f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+    if (st == LAD_OK && f->window_spec) st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_WINDOW, f->window_spec);
+    if (st == LAD_OK)
+        st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_EVENT_SOURCE, f->event_source ? f->event_source : "");
     for (size_t i = 0; i < N_SUMMARY_ATTRS && st == LAD_OK; i++)
-        st = lad_h5_attr_i64(ctx, h, "/", summary_attrs[i].name,
-                             *(const int64_t *)((const char *)&f->summary + summary_attrs[i].offset));
+        st = lad_schema_put_i64(ctx, h, summary_attrs[i].key,
+                                *(const int64_t *)((const char *)&f->summary + summary_attrs[i].offset));
     if (st == LAD_OK)
-        st = lad_h5_write_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, f->n_global, 0, f->row_begin, f->n_local, f->keys);
+        st = lad_h5_write_rows(ctx, h, lad_schema[LAD_FEATURES_H5_SESSIONS].path, H5T_NATIVE_INT64, f->n_global, 0,
+                               f->row_begin, f->n_local, f->keys);
     if (st == LAD_OK)
         st = write_counts(ctx, h, f);
     if (st == LAD_OK)
         st = lad_h5_write_events(ctx, h, &f->events);
     if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, "/events/lines", H5T_NATIVE_INT64, f->events.n, 0, f->events.lines);
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_FEATURES_H5_EVENT_LINES].path, H5T_NATIVE_INT64, f->events.n, 0,
+                                f->events.lines);
     if (st == LAD_OK && f->assigner) /* train --features passes it on to the models */
         st = lad_assign_write(ctx, h, f->assigner);
     return st;
@@ -122,18 +136,20 @@ enum lad_status lad_featfile_write(struct lad_ctx *ctx, const char *path, const 
 static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const struct lad_features *f,
                                     const int64_t *dense)
 {
+    const char *sessions = lad_schema[LAD_FEATURES_H5_SESSIONS].path;
     enum lad_status st = LAD_OK;
     for (int j = 0; j < f->events.n && st == LAD_OK; j++)
         if (f->events.lines[j] < 0)
-            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: /events/lines[%d] is negative (damaged file: %s)", path, j, REMEDY);
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: %s[%d] is negative (damaged file: %s)", path,
+                          lad_schema[LAD_FEATURES_H5_EVENT_LINES].path, j, REMEDY);
     for (int64_t i = 0; i < f->n_local && st == LAD_OK; i++) {
         for (int j = 0; j < f->n_events && st == LAD_OK; j++)
             if (dense[i * f->n_events + j] < 0)
-                st = lad_fail(ctx, LAD_ERR_INPUT, "%s: /counts[%lld, %d] is negative (damaged file: %s)", path,
-                              (long long)(f->row_begin + i), j, REMEDY);
+                st = lad_fail(ctx, LAD_ERR_INPUT, "%s: %s[%lld, %d] is negative (damaged file: %s)", path,
+                              lad_schema[LAD_FEATURES_H5_COUNTS].path, (long long)(f->row_begin + i), j, REMEDY);
         if (st == LAD_OK && i > 0 && f->keys[i] <= f->keys[i - 1])
-            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: /sessions is not strictly ascending at row %lld (damaged file: %s)",
-                          path, (long long)(f->row_begin + i), REMEDY);
+            st = lad_fail(ctx, LAD_ERR_INPUT, "%s: %s is not strictly ascending at row %lld (damaged file: %s)", path,
+                          sessions, (long long)(f->row_begin + i), REMEDY);
     }
     int64_t mine[3] = {f->n_local > 0, f->n_local > 0 ? f->keys[0] : 0, f->n_local > 0 ? f->keys[f->n_local - 1] : 0};
     int64_t *all = lad_malloc_array((size_t)ctx->size * 3, sizeof *all);
@@ -147,7 +163,7 @@ static enum lad_status check_values(struct lad_ctx *ctx, const char *path, const
             if (all[3 * r]) {
                 if (f->keys[0] <= all[3 * r + 2])
                     st = lad_fail(ctx, LAD_ERR_INPUT,
-                                  "%s: /sessions is not strictly ascending at row %lld (damaged file: %s)", path,
+                                  "%s: %s is not strictly ascending at row %lld (damaged file: %s)", path, sessions,
                                   (long long)f->row_begin, REMEDY);
                 break;
             }
@@ -161,32 +177,32 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
     char *format = NULL, *kind = NULL;
     char shown[64]; /* attribute text from the file, escaped for the message */
     int64_t version = 0;
-    enum lad_status st = lad_h5_get_str(ctx, h, "/", "format", &format);
+    enum lad_status st = lad_schema_get_str(ctx, h, LAD_FEATURES_H5_FORMAT, &format);
     if (st == LAD_OK && strcmp(format, LAD_FEATFILE_FORMAT) != 0)
         st = lad_fail(ctx, LAD_ERR_INPUT, "%s is a '%s' file, not logad features (%s)", path,
                       lad_escape_str(shown, sizeof shown, format), LAD_FEATFILE_FORMAT);
     if (st == LAD_OK)
-        st = lad_h5_get_i64(ctx, h, "/", "format_version", &version);
+        st = lad_schema_get_i64(ctx, h, LAD_FEATURES_H5_FORMAT_VERSION, &version);
     if (st == LAD_OK && version != LAD_FEATURES_FORMAT_VERSION)
         st = lad_fail(ctx, LAD_ERR_INPUT, "%s has features format version %lld; this logad reads version %d", path,
                       (long long)version, LAD_FEATURES_FORMAT_VERSION);
     if (st == LAD_OK)
-        st = lad_h5_get_str(ctx, h, "/", "session_kind", &kind);
+        st = lad_schema_get_str(ctx, h, LAD_FEATURES_H5_SESSION_KIND, &kind);
     if (st == LAD_OK) {
         f->session_kind = strcmp(kind, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
         if (strcmp(kind, "window") != 0 && strcmp(kind, "hdfs_block") != 0)
             st = lad_fail(ctx, LAD_ERR_INPUT, "%s: unknown session kind '%s'", path, lad_escape_str(shown, sizeof shown, kind));
     }
     if (st == LAD_OK && f->session_kind == LAD_SESSION_WINDOW)
-        st = lad_h5_get_str(ctx, h, "/", "window", &f->window_spec);
+        st = lad_schema_get_str(ctx, h, LAD_FEATURES_H5_WINDOW, &f->window_spec);
     if (st == LAD_OK)
-        st = lad_h5_get_str(ctx, h, "/", "event_source", &f->event_source);
+        st = lad_schema_get_str(ctx, h, LAD_FEATURES_H5_EVENT_SOURCE, &f->event_source);
     for (size_t i = 0; i < N_SUMMARY_ATTRS && st == LAD_OK; i++) {
         int64_t *v = (int64_t *)((char *)&f->summary + summary_attrs[i].offset);
-        st = lad_h5_get_i64(ctx, h, "/", summary_attrs[i].name, v);
+        st = lad_schema_get_i64(ctx, h, summary_attrs[i].key, v);
         if (st == LAD_OK && *v < 0)
             st = lad_fail(ctx, LAD_ERR_INPUT, "%s: counter %s = %lld is negative (damaged file: %s)", path,
-                          summary_attrs[i].name, (long long)*v, REMEDY);
+                          lad_schema[summary_attrs[i].key].attr, (long long)*v, REMEDY);
     }
     free(format);
     free(kind);
@@ -197,27 +213,30 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
     int64_t rows = 0, cols = 0, srows = 0, scols = 0;
     st = lad_h5_read_events(ctx, h, &f->events);
     if (st == LAD_OK)
-        st = lad_status_agree(ctx, lad_h5_dims(ctx, h, "/counts", &rows, &cols));
+        st = lad_status_agree(ctx, lad_schema_dims(ctx, h, LAD_FEATURES_H5_COUNTS, &rows, &cols));
     if (st == LAD_OK)
-        st = lad_status_agree(ctx, lad_h5_dims(ctx, h, "/sessions", &srows, &scols));
+        st = lad_status_agree(ctx, lad_schema_dims(ctx, h, LAD_FEATURES_H5_SESSIONS, &srows, &scols));
     if (st == LAD_OK && (cols != f->events.n || srows != rows || scols != 0))
         st = lad_fail(ctx, LAD_ERR_INPUT, "%s is inconsistent: %lld x %lld counts, %lld sessions, %d events", path,
                       (long long)rows, (long long)cols, (long long)srows, f->events.n);
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
-        st = lad_h5_read_small(ctx, h, "/events/lines", H5T_NATIVE_INT64, f->events.n, 0, f->events.lines);
+        st = lad_h5_read_small(ctx, h, lad_schema[LAD_FEATURES_H5_EVENT_LINES].path, H5T_NATIVE_INT64, f->events.n, 0,
+                               f->events.lines);
     if (st == LAD_OK && lad_assign_in_file(h))
         st = lad_assign_read(ctx, h, &f->events, false, &f->assigner);
     if (st == LAD_OK)
         st = lad_status_agree(ctx, lad_features_alloc(ctx, f, rows, (int)cols));
     if (st == LAD_OK)
-        st = lad_h5_read_rows(ctx, h, "/sessions", H5T_NATIVE_INT64, 0, f->row_begin, f->n_local, f->keys);
+        st = lad_h5_read_rows(ctx, h, lad_schema[LAD_FEATURES_H5_SESSIONS].path, H5T_NATIVE_INT64, 0, f->row_begin,
+                              f->n_local, f->keys);
     int64_t *dense = NULL;
     if (st == LAD_OK && (dense = lad_malloc_big((size_t)f->n_local * (size_t)(cols > 0 ? cols : 1), sizeof *dense)) == NULL)
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory for %lld feature rows", (long long)f->n_local);
     st = lad_status_agree(ctx, st);
     if (st == LAD_OK)
-        st = lad_h5_read_rows(ctx, h, "/counts", H5T_NATIVE_INT64, cols, f->row_begin, f->n_local, dense);
+        st = lad_h5_read_rows(ctx, h, lad_schema[LAD_FEATURES_H5_COUNTS].path, H5T_NATIVE_INT64, cols, f->row_begin,
+                              f->n_local, dense);
     if (st == LAD_OK)
         st = check_values(ctx, path, f, dense);
     if (st == LAD_OK)

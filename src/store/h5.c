@@ -13,6 +13,7 @@
 #include "lad_ctx.h"
 #include "lad_events.h"
 #include "lad_mem.h"
+#include "lad_schema.h"
 #include "h5_internal.h"
 
 bool lad_h5_exists(struct lad_h5 *h, const char *name)
@@ -497,9 +498,11 @@ enum lad_status lad_h5_get_str(struct lad_ctx *ctx, struct lad_h5 *h, const char
 
 enum lad_status lad_h5_write_events(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_events *ev)
 {
-    enum lad_status st = lad_h5_write_strings(ctx, h, "/events/ids", ev->n, (const char *const *)ev->ids);
+    enum lad_status st = lad_h5_write_strings(ctx, h, lad_schema[LAD_EVENTS_H5_IDS].path, ev->n,
+                                              (const char *const *)ev->ids);
     if (st == LAD_OK)
-        st = lad_h5_write_strings(ctx, h, "/events/templates", ev->n, (const char *const *)ev->templates);
+        st = lad_h5_write_strings(ctx, h, lad_schema[LAD_EVENTS_H5_TEMPLATES].path, ev->n,
+                                  (const char *const *)ev->templates);
     return st;
 }
 
@@ -507,9 +510,9 @@ enum lad_status lad_h5_read_events(struct lad_ctx *ctx, struct lad_h5 *h, struct
 {
     int n_ids = 0, n_tpl = 0;
     char **ids = NULL, **tpl = NULL;
-    enum lad_status st = lad_h5_read_strings(ctx, h, "/events/ids", &n_ids, &ids);
+    enum lad_status st = lad_h5_read_strings(ctx, h, lad_schema[LAD_EVENTS_H5_IDS].path, &n_ids, &ids);
     if (st == LAD_OK)
-        st = lad_h5_read_strings(ctx, h, "/events/templates", &n_tpl, &tpl);
+        st = lad_h5_read_strings(ctx, h, lad_schema[LAD_EVENTS_H5_TEMPLATES].path, &n_tpl, &tpl);
     if (st == LAD_OK && n_ids != n_tpl)
         st = lad_fail(ctx, LAD_ERR_INPUT, "%s: %d event ids but %d templates", h->path, n_ids, n_tpl);
     for (int i = 0; i < n_ids && st == LAD_OK; i++)
