@@ -7,8 +7,9 @@
  * "kind" attribute of a model file (lad_detector_find_name). Adding a detector means writing its
  * src/model/detector_<name>.c with one const struct lad_detector, listing it in src/model/detector.c,
  * giving struct lad_model its fields (freed by lad_model_free) and struct lad_detector_settings its
- * options, and offering it on the command line (--model: lad_options.h, cli.c, and the lists of the
- * train and run stages).
+ * options, and offering it on the command line: its name and bit in lad_options.h
+ * (LAD_MODEL_NAME_*, lad_model_choices in cli.c), which the train and run stages and the output
+ * rules (outset.c) follow.
  *
  * Every operation takes the model it works on; the generic parts (events, transform, training
  * metadata, assigner) are handled by the callers (model_file.c, model_unknown.c, score.c, modeling.c),
@@ -52,6 +53,12 @@ struct lad_detector {
     const char *default_transform; /* the transform spec used without --transform (lad_transform.h) */
     bool supervised;               /* needs labels, and trains on the labelled rows only */
     enum lad_score_axis score_axis;
+    /* What its numbers mean, as the results say it: the score and an event's contribution to it
+     * (verdicts.h5's attributes of /<name>), and the expected count anomalies_explained.csv gives
+     * for an event (NULL: the detector predicts none). */
+    const char *score_meaning;
+    const char *contribution_meaning;
+    const char *expected_meaning;
 
     /*
      * Collective. Fits the transform (flags) and the detector on f into m->transform and m's detector

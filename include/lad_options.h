@@ -22,6 +22,11 @@ enum lad_command {
     LAD_CMD_COUNT
 };
 
+/* The detectors' names: --model's choices, a model file's kind, models/<name>.h5, results'
+ * anomalies_<name>.csv. The model layer's detector table (lad_detector.h) names its entries so. */
+#define LAD_MODEL_NAME_PCA "pca"
+#define LAD_MODEL_NAME_LOGREG "logreg"
+
 /* Which detectors a command trains or applies. */
 enum lad_model_kind {
     LAD_MODEL_NONE = 0,
@@ -29,6 +34,14 @@ enum lad_model_kind {
     LAD_MODEL_LOGREG = 2,
     LAD_MODEL_BOTH = 3 /* PCA | LOGREG */
 };
+
+/* Each detector's bit of enum lad_model_kind with its name, in the order they run (cli.c). */
+#define LAD_N_MODEL_CHOICES 2
+struct lad_model_choice {
+    enum lad_model_kind kind;
+    const char *name;
+};
+extern const struct lad_model_choice lad_model_choices[LAD_N_MODEL_CHOICES];
 
 /* A list of strings from a repeatable option. */
 struct lad_strlist {

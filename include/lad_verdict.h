@@ -18,6 +18,7 @@
 #include "lad_status.h"
 
 struct lad_ctx;
+struct lad_detector;
 struct lad_features;
 struct lad_events;
 
@@ -30,7 +31,7 @@ struct lad_events;
  * expected and contribution.
  */
 struct lad_verdicts {
-    const char *model_name;  /* "pca" or "logreg" */
+    const struct lad_detector *detector; /* the model's: its name, what its numbers mean */
     double threshold;        /* score above which a block is anomalous */
     int n_top;               /* top contributing events kept per block */
     int64_t n_local;

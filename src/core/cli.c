@@ -389,19 +389,26 @@ int lad_cli_check_defaults(void)
     return bad;
 }
 
+const struct lad_model_choice lad_model_choices[LAD_N_MODEL_CHOICES] = {
+    {LAD_MODEL_PCA, LAD_MODEL_NAME_PCA},
+    {LAD_MODEL_LOGREG, LAD_MODEL_NAME_LOGREG},
+};
+
 static enum lad_status parse_model_kind(struct lad_ctx *ctx, struct lad_options *o)
 {
     if (o->model_name == NULL)
         return LAD_OK;
-    if (strcmp(o->model_name, "pca") == 0)
-        o->model_kind = LAD_MODEL_PCA;
-    else if (strcmp(o->model_name, "logreg") == 0)
-        o->model_kind = LAD_MODEL_LOGREG;
-    else if (strcmp(o->model_name, "both") == 0)
+    if (strcmp(o->model_name, "both") == 0) {
         o->model_kind = LAD_MODEL_BOTH;
-    else
-        return lad_fail(ctx, LAD_ERR_USAGE, "--model: unknown model '%s' (choose pca, logreg or both)", o->model_name);
-    return LAD_OK;
+        return LAD_OK;
+    }
+    for (int k = 0; k < LAD_N_MODEL_CHOICES; k++)
+        if (strcmp(o->model_name, lad_model_choices[k].name) == 0) {
+            o->model_kind = lad_model_choices[k].kind;
+            return LAD_OK;
+        }
+    return lad_fail(ctx, LAD_ERR_USAGE, "--model: unknown model '%s' (choose " LAD_MODEL_NAME_PCA ", "
+                    LAD_MODEL_NAME_LOGREG " or both)", o->model_name);
 }
 
 /* Checks that need several options at once, or a value's range. */
@@ -424,7 +431,8 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
         return lad_fail(ctx, LAD_ERR_USAGE, "run: --model %s needs --labels CSV (or --line-labels)", o->model_name);
     if (c == LAD_CMD_TRAIN && o->model_kind == LAD_MODEL_BOTH && o->model_out != NULL)
         return lad_fail(ctx, LAD_ERR_USAGE, "train: --model-out names one file; with --model both, models go to "
-                                            "DIR/pca.h5 and DIR/logreg.h5 of --models-dir DIR (default models)");
+                                            "DIR/" LAD_MODEL_NAME_PCA ".h5 and DIR/" LAD_MODEL_NAME_LOGREG
+                                            ".h5 of --models-dir DIR (default models)");
     if (c == LAD_CMD_DETECT && o->model_in == NULL)
         return lad_fail(ctx, LAD_ERR_USAGE, "detect: --model-in FILE.h5 is required");
     if (o->features_path && (o->structured_out || o->templates_out))

@@ -37,11 +37,12 @@ enum out_kind {
 
 /* A results directory's files; anomalies_<model>.csv only when several models ran; report.html is the
  * HTML report. Those this run does not write are stale at the commit. */
-static const char *const results_files[] = {LAD_OUT_ANOMALIES, "anomalies_pca.csv", "anomalies_logreg.csv",
+static const char *const results_files[] = {LAD_OUT_ANOMALIES, "anomalies_" LAD_MODEL_NAME_PCA ".csv",
+                                            "anomalies_" LAD_MODEL_NAME_LOGREG ".csv",
                                             LAD_OUT_EXPLAINED, LAD_OUT_VERDICTS, LAD_OUT_METRICS, "report.html",
                                             NULL};
 /* run's models directory: the models of this run only (train adds to models/ and removes nothing). */
-static const char *const model_files[] = {"pca.h5", "logreg.h5", NULL};
+static const char *const model_files[] = {LAD_MODEL_NAME_PCA ".h5", LAD_MODEL_NAME_LOGREG ".h5", NULL};
 
 struct out_rule {
     unsigned commands;
@@ -203,11 +204,10 @@ static enum lad_status declare(struct lad_ctx *ctx, const struct lad_options *o,
             continue;
         if (rule->kind == OUT_FILE)
             st = add_file(ctx, set, rule->option, where, false);
-        for (int k = 0; rule->kind == OUT_MODELS && k < 2 && st == LAD_OK; k++) {
-            static const char *const names[2] = {"pca", "logreg"};
-            if (!(o->model_kind & (k == 0 ? LAD_MODEL_PCA : LAD_MODEL_LOGREG)))
+        for (int k = 0; rule->kind == OUT_MODELS && k < LAD_N_MODEL_CHOICES && st == LAD_OK; k++) {
+            if (!(o->model_kind & lad_model_choices[k].kind))
                 continue;
-            lad_outset_model_path(o, names[k], path, sizeof path);
+            lad_outset_model_path(o, lad_model_choices[k].name, path, sizeof path);
             st = add_file(ctx, set, rule->option, path, false);
         }
         if (rule->kind == OUT_SET) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "lad_ctx.h"
+#include "lad_detector.h"
 #include "lad_labels.h"
 #include "lad_log.h"
 #include "lad_outfile.h"
@@ -31,7 +32,7 @@ enum lad_status lad_metrics_compute(struct lad_ctx *ctx, const struct lad_verdic
     }
     if (MPI_Allreduce(local, global, 5, MPI_INT64_T, MPI_SUM, ctx->comm) != MPI_SUCCESS)
         return lad_fail(ctx, LAD_ERR_MPI, "reduction of metrics failed");
-    m->model_name = v->model_name;
+    m->model_name = v->detector->name;
     m->tp = global[0];
     m->fp = global[1];
     m->fn = global[2];

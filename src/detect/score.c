@@ -78,7 +78,7 @@ enum lad_status lad_score_rows(struct lad_ctx *ctx, const struct lad_model *m, c
     int top[LAD_TOP_EVENTS_MAX];
     if (st == LAD_OK && (x == NULL || y == NULL || buf == NULL || dense == NULL || case_score == NULL))
         st = lad_fail(ctx, LAD_ERR_NOMEM, "out of memory scoring");
-    v->model_name = d->name;
+    v->detector = d;
     v->events = &m->events;
     v->case_of = f->group_of;
     v->case_first = f->group_first;

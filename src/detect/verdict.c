@@ -12,6 +12,7 @@
 
 #include "lad_comm.h"
 #include "lad_ctx.h"
+#include "lad_detector.h"
 #include "lad_events.h"
 #include "lad_features.h"
 #include "lad_h5.h"
@@ -130,7 +131,6 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
                                    const struct lad_verdicts *v)
 {
     char group[96], name[192];
-    const bool pca = strcmp(v->model_name, "pca") == 0;
     struct packed p;
     memset(&p, 0, sizeof p);
     const size_t k_cells = (size_t)(v->n_top > 0 ? v->n_top : 1);
@@ -145,7 +145,7 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
         flags[i] = (int8_t)v->anomaly[i];
         memcpy(top + (size_t)i * (size_t)v->n_top, v->top + lad_verdicts_cell(v, i), (size_t)v->n_top * sizeof *top);
     }
-    snprintf(group, sizeof group, "/%s", v->model_name);
+    snprintf(group, sizeof group, "/%s", v->detector->name);
     if (st == LAD_OK)
         st = lad_h5_group(ctx, h, group);
     if (st == LAD_OK)
@@ -154,10 +154,10 @@ static enum lad_status write_model(struct lad_ctx *ctx, struct lad_h5 *h, const 
         st = lad_h5_attr_i64(ctx, h, group, lad_schema[LAD_VERDICTS_H5_N_TOP].attr, v->n_top);
     if (st == LAD_OK)
         st = lad_h5_attr_str(ctx, h, group, lad_schema[LAD_VERDICTS_H5_SCORE_MEANING].attr,
-                             pca ? "squared prediction error (SPE)" : "probability of anomaly");
+                             v->detector->score_meaning);
     if (st == LAD_OK)
         st = lad_h5_attr_str(ctx, h, group, lad_schema[LAD_VERDICTS_H5_CONTRIBUTION_MEANING].attr,
-                             pca ? "squared residual r_j^2" : "w_j * y_j");
+                             v->detector->contribution_meaning);
     if (st == LAD_OK)
         st = lad_h5_group(ctx, h, in_group(group, LAD_VERDICTS_H5_ANOMALIES, name, sizeof name));
     const int64_t N = f->n_global, b = f->row_begin, n = f->n_local, k = v->n_top;

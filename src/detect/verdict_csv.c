@@ -22,6 +22,7 @@
 #include "lad_comm.h"
 #include "lad_csv.h"
 #include "lad_ctx.h"
+#include "lad_detector.h"
 #include "lad_events.h"
 #include "lad_features.h"
 #include "lad_mem.h"
@@ -224,13 +225,13 @@ static bool explained_rows(struct lad_buf *out, int64_t r, const struct format_a
             int j = v->top[at + k];
             if (j < 0 || j >= v->events->n)
                 continue;
-            size_t most = 4 + LAD_NUMFMT_MAX + strlen(v->model_name) + 12 + 2 * t->id_len[j] + 2 +
+            size_t most = 4 + LAD_NUMFMT_MAX + strlen(v->detector->name) + 12 + 2 * t->id_len[j] + 2 +
                           3 * LAD_NUMFMT_MAX + 2 * t->tpl_len[j] + 12;
             if (!lad_buf_reserve(out, most))
                 return false;
             put_key(out, a->f, a->f->keys[r]);
             put_c(out, ',');
-            put(out, v->model_name, strlen(v->model_name));
+            put(out, v->detector->name, strlen(v->detector->name));
             put_c(out, ',');
             out->len += (size_t)lad_numfmt_i64(k + 1, out->data + out->len);
             put_c(out, ',');

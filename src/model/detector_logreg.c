@@ -9,6 +9,7 @@
 
 #include "lad_ctx.h"
 #include "lad_detector.h"
+#include "lad_options.h"
 #include "lad_h5.h"
 #include "lad_log.h"
 #include "lad_logreg.h"
@@ -136,10 +137,13 @@ static double score_row(const struct lad_model *m, const double *y, double *buf,
 
 const struct lad_detector lad__detector_logreg = {
     .type = LAD_MODEL_TYPE_LOGREG,
-    .name = "logreg",
+    .name = LAD_MODEL_NAME_LOGREG,
     .default_transform = LAD_LOGREG_DEFAULT_TRANSFORM,
     .supervised = true,
     .score_axis = LAD_SCORE_AXIS_LOGIT,
+    .score_meaning = "probability of anomaly",
+    .contribution_meaning = "w_j * y_j",
+    .expected_meaning = NULL,
     .fit = fit,
     .describe = describe,
     .check = check,

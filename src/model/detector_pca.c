@@ -9,6 +9,7 @@
 
 #include "lad_ctx.h"
 #include "lad_detector.h"
+#include "lad_options.h"
 #include "lad_features.h"
 #include "lad_h5.h"
 #include "lad_log.h"
@@ -197,10 +198,13 @@ static double score_row(const struct lad_model *m, const double *y, double *buf,
 
 const struct lad_detector lad__detector_pca = {
     .type = LAD_MODEL_TYPE_PCA,
-    .name = "pca",
+    .name = LAD_MODEL_NAME_PCA,
     .default_transform = LAD_PCA_DEFAULT_TRANSFORM,
     .supervised = false,
     .score_axis = LAD_SCORE_AXIS_LOG10,
+    .score_meaning = "squared prediction error (SPE)",
+    .contribution_meaning = "squared residual r_j^2",
+    .expected_meaning = "expected count",
     .fit = fit,
     .describe = describe,
     .check = check,

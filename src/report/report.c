@@ -100,7 +100,7 @@ static void write_models_table(FILE *out, const struct lad_report_input *in, con
     for (int i = 0; i < in->n_models; i++) {
         const struct lad_model *m = &in->models[i];
         fprintf(out, "<tr><td><a href=\"#model-%s\">%s</a></td><td class=\"n\">%.6g</td><td class=\"n\">%lld</td>",
-                in->verdicts[i].model_name, in->verdicts[i].model_name, in->verdicts[i].threshold,
+                in->verdicts[i].detector->name, in->verdicts[i].detector->name, in->verdicts[i].threshold,
                 (long long)ms[i].anomalies);
         if (in->metrics)
             fprintf(out, "<td class=\"n\">%.4f</td><td class=\"n\">%.4f</td><td class=\"n\">%.4f</td>",
@@ -135,11 +135,12 @@ static void write_top_events(FILE *out, const struct lad_verdicts *v, const stru
         fputs("<p class=\"note\">No anomalous block, or no event named.</p>\n", out);
         return;
     }
+    const struct lad_detector *d = v->detector;
     fprintf(out, "<p class=\"note\">Each anomalous block names up to %d events, those that raise its score most "
-                 "(TopEvents in anomalies.csv; anomalies_explained.csv gives each one's count, %s and contribution); "
+                 "(TopEvents in anomalies.csv; anomalies_explained.csv gives each one's count, %s%scontribution, %s); "
                  "this counts how many of the %lld anomalous blocks name each event.",
-            v->n_top, strcmp(v->model_name, "pca") == 0 ? "expected count" : "weight times value",
-            (long long)ms->anomalies);
+            v->n_top, d->expected_meaning ? d->expected_meaning : "", d->expected_meaning ? " and " : "and ",
+            d->contribution_meaning, (long long)ms->anomalies);
     if (ev && ms->hits[ev->n] > 0)
         fprintf(out, " %lld anomalous blocks name no event: nothing in them raises the score, which comes from "
                      "what they lack (the model's bias).", (long long)ms->hits[ev->n]);
@@ -194,8 +195,8 @@ static void write_model(FILE *out, const struct lad_report_input *in, int i, con
 {
     const struct lad_verdicts *v = &in->verdicts[i];
     const struct lad_metrics *m = in->metrics ? &in->metrics[i] : NULL;
-    fprintf(out, "<h2 id=\"model-%s\">Model: %s</h2>\n<h3>Scores against the threshold</h3>\n", v->model_name,
-            v->model_name);
+    fprintf(out, "<h2 id=\"model-%s\">Model: %s</h2>\n<h3>Scores against the threshold</h3>\n", v->detector->name,
+            v->detector->name);
     fprintf(out, "<p class=\"note\">Blocks above the threshold (dashed) are flagged: %lld of %lld.%s", (long long)ms->anomalies,
             (long long)in->f->n_global, in->label ? " Bars are split by the labels." : "");
     if (ms->hist.not_finite)
@@ -278,7 +279,7 @@ static void write_page(FILE *out, struct lad_ctx *ctx, const struct lad_report_i
             (long long)in->f->n_global, in->f->session_kind == LAD_SESSION_BLOCK ? "blocks" : "windows", style);
     fputs("<p>Contents: <a href=\"#input\">input</a> &middot; <a href=\"#models\">models</a>", out);
     for (int i = 0; i < in->n_models; i++)
-        fprintf(out, " &middot; <a href=\"#model-%s\">%s</a>", in->verdicts[i].model_name, in->verdicts[i].model_name);
+        fprintf(out, " &middot; <a href=\"#model-%s\">%s</a>", in->verdicts[i].detector->name, in->verdicts[i].detector->name);
     fputs(" &middot; <a href=\"#run\">this run</a></p>\n", out);
     write_input(out, in);
     write_models_table(out, in, ms);

@@ -114,13 +114,12 @@ enum lad_status lad__load_training_input(struct lad_ctx *ctx, const struct lad_o
     return st;
 }
 
-int lad__model_types(enum lad_model_kind kinds, enum lad_model_type types[2])
+int lad__model_types(enum lad_model_kind kinds, enum lad_model_type types[LAD_N_MODEL_CHOICES])
 {
     int n = 0;
-    if (kinds & LAD_MODEL_PCA)
-        types[n++] = LAD_MODEL_TYPE_PCA;
-    if (kinds & LAD_MODEL_LOGREG)
-        types[n++] = LAD_MODEL_TYPE_LOGREG;
+    for (int k = 0; k < LAD_N_MODEL_CHOICES; k++)
+        if (kinds & lad_model_choices[k].kind) /* every choice has its detector: unit_detector */
+            types[n++] = lad_detector_find_name(lad_model_choices[k].name)->type;
     return n;
 }
 
@@ -198,8 +197,8 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
                             int n_models, const struct lad_features *f, const int8_t *label,
                             const struct lad_label_stats *label_stats, const char *out_dir)
 {
-    struct lad_verdicts v[2];
-    struct lad_metrics metrics[2];
+    struct lad_verdicts v[LAD_N_MODEL_CHOICES];
+    struct lad_metrics metrics[LAD_N_MODEL_CHOICES];
     memset(v, 0, sizeof v);
     enum lad_status st = LAD_OK;
     char path[PATH_MAX];
@@ -228,10 +227,10 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
         lad_score_map_free(&map);
         if (st == LAD_OK) {
             int64_t n_anom = lad_verdicts_count_anomalies(ctx, &v[i]);
-            lad_log(ctx, LAD_LOG_INFO, "%s: %lld of %lld blocks anomalous", v[i].model_name, (long long)n_anom,
+            lad_log(ctx, LAD_LOG_INFO, "%s: %lld of %lld blocks anomalous", v[i].detector->name, (long long)n_anom,
                     (long long)f->n_global);
             char key[64];
-            snprintf(key, sizeof key, "%s_anomalies", v[i].model_name);
+            snprintf(key, sizeof key, "%s_anomalies", v[i].detector->name);
             lad_summary_add_i64(ctx, key, n_anom);
         }
     }
@@ -240,7 +239,7 @@ enum lad_status lad__detect(struct lad_ctx *ctx, const struct lad_options *o, co
     lad_timer_start(ctx, LAD_PHASE_GATHER);
     char also[PATH_MAX], name[64];
     for (int i = n_models - 1; i >= 0 && st == LAD_OK; i--) {
-        snprintf(name, sizeof name, LAD_OUT_ANOMALIES_MODEL, v[i].model_name);
+        snprintf(name, sizeof name, LAD_OUT_ANOMALIES_MODEL, v[i].detector->name);
         if (n_models > 1)
             st = path_in(ctx, out_dir, name, also, sizeof also);
         if (st == LAD_OK)

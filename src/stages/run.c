@@ -15,7 +15,7 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
 {
     struct lad_features f;
     struct lad_label_stats label_stats;
-    struct lad_model models[2];
+    struct lad_model models[LAD_N_MODEL_CHOICES];
     int n_models = 0;
     int8_t *label = NULL;
     /* Without --model: both detectors when labels allow the supervised one, else PCA. */
@@ -30,7 +30,7 @@ enum lad_status lad_stage_run(struct lad_ctx *ctx, const struct lad_options *o)
     if (st != LAD_OK)
         return st;
     st = lad__load_training_input(ctx, o, &f, &label, &label_stats);
-    enum lad_model_type types[2];
+    enum lad_model_type types[LAD_N_MODEL_CHOICES];
     const int n_types = lad__model_types(kinds, types);
     for (int k = 0; k < n_types && st == LAD_OK; k++) {
         st = lad__train_and_write(ctx, o, &f, label, types[k], &models[n_models]);

@@ -40,8 +40,9 @@ enum lad_status lad__load_labels(struct lad_ctx *ctx, const char *path, const st
 enum lad_status lad__load_training_input(struct lad_ctx *ctx, const struct lad_options *o, struct lad_features *f,
                                          int8_t **label, struct lad_label_stats *stats);
 
-/* Local. The model types that kinds selects (--model), PCA first: into types, how many. */
-int lad__model_types(enum lad_model_kind kinds, enum lad_model_type types[2]);
+/* Local. The model types that kinds selects (--model), in lad_model_choices' order: into types, how
+ * many. */
+int lad__model_types(enum lad_model_kind kinds, enum lad_model_type types[LAD_N_MODEL_CHOICES]);
 
 /* Collective. Fits one model of `type` on f (labels needed for a supervised detector, lad_detector.h) with
  * o's settings. */

@@ -18,7 +18,7 @@ enum lad_status lad_stage_train(struct lad_ctx *ctx, const struct lad_options *o
     if (st != LAD_OK)
         return st;
     st = lad__load_training_input(ctx, o, &f, &label, &label_stats);
-    enum lad_model_type types[2];
+    enum lad_model_type types[LAD_N_MODEL_CHOICES];
     const int n_types = lad__model_types(o->model_kind, types);
     for (int k = 0; k < n_types && st == LAD_OK; k++) {
         struct lad_model m;

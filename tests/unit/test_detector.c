@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lad_detector.h"
+#include "lad_options.h"
 #include "lad_test.h"
 #include "lad_transform.h"
 
@@ -30,6 +31,27 @@ static void test_lookup_round_trip(void)
     CU_ASSERT_PTR_NULL(lad_detector_find_name("pcax"));
 }
 
+/* --model's choices (core, lad_options.h) and the detector table name the same detectors: each choice
+ * finds its entry, each entry is a choice, and the bits are distinct and make up LAD_MODEL_BOTH. */
+static void test_choices_match_table(void)
+{
+    unsigned all = 0;
+    for (int k = 0; k < LAD_N_MODEL_CHOICES; k++) {
+        const struct lad_detector *d = lad_detector_find_name(lad_model_choices[k].name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+        CU_ASSERT_EQUAL(all & (unsigned)lad_model_choices[k].kind, 0);
+        all |= (unsigned)lad_model_choices[k].kind;
+    }
+    CU_ASSERT_EQUAL(all, (unsigned)LAD_MODEL_BOTH);
+    CU_ASSERT_EQUAL(LAD_N_MODEL_CHOICES, N_TYPES);
+    for (int i = 0; i < N_TYPES; i++) {
+        int found = 0;
+        for (int k = 0; k < LAD_N_MODEL_CHOICES; k++)
+            found += strcmp(lad_model_choices[k].name, lad_detector_find(types[i])->name) == 0;
+        CU_ASSERT_EQUAL(found, 1);
+    }
+}
+
 /* A missing operation would crash only when that path runs: check them all here. */
 static void test_entries_are_complete(void)
 {
@@ -41,6 +63,9 @@ static void test_entries_are_complete(void)
         CU_ASSERT_EQUAL(lad_transform_parse(&lad_test_ctx, d->default_transform, &flags), LAD_OK);
         CU_ASSERT_TRUE(d->fit && d->describe && d->check && d->write && d->read && d->check_values &&
                        d->add_unknown && d->threshold && d->score_row);
+        CU_ASSERT_TRUE(d->score_meaning != NULL && d->score_meaning[0] != '\0');
+        CU_ASSERT_TRUE(d->contribution_meaning != NULL && d->contribution_meaning[0] != '\0');
+        CU_ASSERT_TRUE(d->expected_meaning == NULL || d->expected_meaning[0] != '\0');
     }
     CU_ASSERT_TRUE(lad_detector_find(LAD_MODEL_TYPE_LOGREG)->supervised);
     CU_ASSERT_FALSE(lad_detector_find(LAD_MODEL_TYPE_PCA)->supervised);
@@ -75,6 +100,7 @@ static void test_describe(void)
 
 static CU_TestInfo tests[] = {
     {"type and kind find their detector", test_lookup_round_trip},
+    {"--model choices and the table agree", test_choices_match_table},
     {"every entry has every operation", test_entries_are_complete},
     {"names listed for messages", test_format_names},
     {"options text of each detector", test_describe},

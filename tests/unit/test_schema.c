@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lad_assign.h"
+#include "lad_detector.h"
 #include "lad_featfile.h"
 #include "lad_features.h"
 #include "lad_h5.h"
@@ -343,7 +344,7 @@ static void write_verdicts(const struct lad_features *f, const struct lad_model 
     for (int m = 0; m < 2; m++) {
         memset(&v[m], 0, sizeof v[m]);
         CU_ASSERT_EQUAL_FATAL(lad_verdicts_alloc(ctx, &v[m], f->n_local, f->n_local, 2, models[m].events.n), LAD_OK);
-        v[m].model_name = verdict_models[m];
+        v[m].detector = lad_detector_find_name(verdict_models[m]);
         v[m].threshold = 1.0;
         v[m].case_of = case_of;
         v[m].events = &models[m].events;
