@@ -26,6 +26,7 @@ enum lad_command {
  * anomalies_<name>.csv. The model layer's detector table (lad_detector.h) names its entries so. */
 #define LAD_MODEL_NAME_PCA "pca"
 #define LAD_MODEL_NAME_LOGREG "logreg"
+#define LAD_MODEL_CHOICES_USAGE LAD_MODEL_NAME_PCA "|" LAD_MODEL_NAME_LOGREG "|both" /* for usage lines */
 
 /* Which detectors a command trains or applies. */
 enum lad_model_kind {

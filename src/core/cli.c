@@ -88,7 +88,8 @@ static const struct option_spec option_table[] = {
     {"line-labels", 0, ARG_FLAG, OFF(line_labels), C_TRN | C_DET | C_RUN, NULL,
      "label --window sessions from the log itself: a window is anomalous when any of its lines has a <Label> "
      "field other than '-' (BGL, Thunderbird)", NULL, NULL},
-    {"model", 'm', ARG_STR, OFF(model_name), C_TRN | C_RUN, "KIND", "pca, logreg or both", NULL, NULL},
+    {"model", 'm', ARG_STR, OFF(model_name), C_TRN | C_RUN, "KIND", LAD_MODEL_NAME_PCA ", " LAD_MODEL_NAME_LOGREG " or both", NULL,
+     NULL},
     {"model-in", 0, ARG_STR, OFF(model_in), C_DET, "FILE.h5", "trained model file", NULL, NULL},
     {"model-out", 0, ARG_STR, OFF(model_out), C_TRN, "FILE.h5",
      "model file to write (default models/<model>.h5)", NULL, NULL},
@@ -156,11 +157,11 @@ static const struct {
     [LAD_CMD_FEATURES] = {"features", "apply a feature transform (TF-IDF, centering) and store the matrix",
                           "[--features FILE.h5] [--transform LIST] [--out FILE.h5]"},
     [LAD_CMD_TRAIN] = {"train", "train a PCA or logistic-regression detector",
-                       "--model pca|logreg|both (--log FILE ... | --features FILE.h5) [--labels CSV] [--model-out FILE.h5]"},
+                       "--model " LAD_MODEL_CHOICES_USAGE " (--log FILE ... | --features FILE.h5) [--labels CSV] [--model-out FILE.h5]"},
     [LAD_CMD_DETECT] = {"detect", "score every block of new logs with a trained model",
                         "--model-in FILE.h5 (--log FILE ... | --features FILE.h5) [--labels CSV] [--out DIR]"},
     [LAD_CMD_RUN] = {"run", "all stages in one job: preprocess, train, detect",
-                     "--log FILE [--log FILE ...] [--labels CSV] [--model pca|logreg|both] [--out DIR]"},
+                     "--log FILE [--log FILE ...] [--labels CSV] [--model " LAD_MODEL_CHOICES_USAGE "] [--out DIR]"},
     [LAD_CMD_SYNTH] = {"synth", "write a labelled synthetic HDFS log from real labelled sessions",
                        "--sessions FILE.tsv --out FILE.log --labels-out FILE.csv [--normal N] [--anomalies M] [--seed S]"},
     [LAD_CMD_PARSE_EVAL] = {"parse-eval", "grouping accuracy of a structured CSV against loghub ground truth",
@@ -423,7 +424,7 @@ static enum lad_status validate(struct lad_ctx *ctx, struct lad_options *o)
     if ((c == LAD_CMD_TRAIN || c == LAD_CMD_DETECT) && (o->logs.n == 0) == (o->features_path == NULL))
         return lad_fail(ctx, LAD_ERR_USAGE, "%s: give either --log FILE ... or --features FILE.h5", cmd);
     if (c == LAD_CMD_TRAIN && o->model_kind == LAD_MODEL_NONE)
-        return lad_fail(ctx, LAD_ERR_USAGE, "train: --model pca|logreg|both is required");
+        return lad_fail(ctx, LAD_ERR_USAGE, "train: --model " LAD_MODEL_CHOICES_USAGE " is required");
     bool labelled = o->labels_path != NULL || o->line_labels;
     if (c == LAD_CMD_TRAIN && (o->model_kind & LAD_MODEL_LOGREG) && !labelled)
         return lad_fail(ctx, LAD_ERR_USAGE, "train: --model logreg needs --labels CSV (or --line-labels)");
