@@ -18,6 +18,7 @@
 #include "lad_model_file.h"
 #include "lad_model_unknown.h"
 #include "lad_test.h"
+#include "lad_test_model.h"
 
 #define PATH "test_assign_file.h5"
 
@@ -51,39 +52,16 @@ static struct lad_assigner *make_assigner(void)
     return a;
 }
 
-/* A trained model of the assigner's three events, before the UNKNOWN column. */
+/* A trained model of the assigner's three events, before the UNKNOWN column; w: logreg's weights. */
 static void make_model(struct lad_model *m, enum lad_model_type type, const double *w)
 {
-    struct lad_ctx *ctx = &lad_test_ctx;
-    memset(m, 0, sizeof *m);
-    m->type = type;
-    for (int e = 0; e < 3; e++)
-        CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &m->events, e == 0 ? "M1" : e == 1 ? "M2" : "M3", key_text[e]), LAD_OK);
+    static const char *const ids[3] = {"M1", "M2", "M3"};
+    lad_test_make_model(m, type, ids, key_text);
     m->session_kind = LAD_SESSION_WINDOW;
+    free(m->event_source);
     m->event_source = lad_strdup("mined");
-    m->options = lad_strdup("test");
-    m->n_train = 42;
-    CU_ASSERT_EQUAL_FATAL(lad_transform_alloc(ctx, &m->transform, 3), LAD_OK);
-    m->transform.flags = LAD_TF_TFIDF | LAD_TF_CENTER;
-    m->transform.n_train = 42;
-    for (int j = 0; j < 3; j++) {
-        m->transform.df[j] = 10 + j;
-        m->transform.weight[j] = 1.25 + j;
-        m->transform.mean[j] = 0.5 + j;
-    }
-    if (type == LAD_MODEL_TYPE_PCA) {
-        CU_ASSERT_EQUAL_FATAL(lad_pca_alloc(ctx, &m->pca, 3, 2), LAD_OK);
-        m->pca.alpha = 0.001;
-        m->pca.threshold = 3.5;
-        for (int j = 0; j < 3; j++)
-            m->pca.eigenvalues[j] = 4.0 / (j + 1);
-        for (int j = 0; j < 6; j++)
-            m->pca.components[j] = 0.125 * (j + 1);
-    } else {
-        CU_ASSERT_EQUAL_FATAL(lad_logreg_alloc(ctx, &m->logreg, 3), LAD_OK);
+    if (type == LAD_MODEL_TYPE_LOGREG)
         memcpy(m->logreg.w, w, 3 * sizeof *w);
-        m->logreg.threshold = 0.5;
-    }
 }
 
 static void test_unknown_column(void)

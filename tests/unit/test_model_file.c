@@ -16,55 +16,20 @@
 #include "lad_model_file.h"
 #include "lad_outfile.h"
 #include "lad_test.h"
+#include "lad_test_model.h"
 
 #define PCA_PATH "test_model_file_pca.h5"
 #define LR_PATH "test_model_file_logreg.h5"
 #define FEAT_PATH "test_model_file_features.h5"
 #define TEXT_PATH "test_model_file_text.h5"
 
-/* A model of three events with distinct, exactly representable values everywhere. */
+static const char *const model_ids[3] = {"E1", "E2", "E3"};
+static const char *const model_templates[3] = {"Receiving block <*> src: <*>", "PacketResponder <*> terminating",
+                                               "<unmatched>"};
+
 static void make_model(struct lad_model *m, enum lad_model_type type)
 {
-    struct lad_ctx *ctx = &lad_test_ctx;
-    memset(m, 0, sizeof *m);
-    m->type = type;
-    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &m->events, "E1", "Receiving block <*> src: <*>"), LAD_OK);
-    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &m->events, "E2", "PacketResponder <*> terminating"), LAD_OK);
-    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &m->events, "E3", "<unmatched>"), LAD_OK);
-    m->session_kind = LAD_SESSION_BLOCK;
-    m->event_source = lad_strdup("templates:HDFS_templates.csv");
-    m->options = lad_strdup("variance=0.95 alpha=0.001");
-    m->n_train = 42;
-    m->fingerprint = 0xfedcba9876543210ULL;
-    CU_ASSERT_EQUAL_FATAL(lad_transform_alloc(ctx, &m->transform, 3), LAD_OK);
-    m->transform.flags = LAD_TF_TFIDF | LAD_TF_CENTER;
-    m->transform.n_train = 42;
-    for (int j = 0; j < 3; j++) {
-        m->transform.df[j] = 10 + j;
-        m->transform.weight[j] = 1.25 + j;
-        m->transform.mean[j] = -0.5 * j;
-    }
-    if (type == LAD_MODEL_TYPE_PCA) {
-        CU_ASSERT_EQUAL_FATAL(lad_pca_alloc(ctx, &m->pca, 3, 2), LAD_OK);
-        m->pca.alpha = 0.001;
-        m->pca.variance = 0.875;
-        m->pca.threshold = 3.5;
-        for (int j = 0; j < 3; j++)
-            m->pca.eigenvalues[j] = 4.0 / (j + 1);
-        for (int j = 0; j < 6; j++)
-            m->pca.components[j] = 0.125 * (j + 1);
-    } else {
-        CU_ASSERT_EQUAL_FATAL(lad_logreg_alloc(ctx, &m->logreg, 3), LAD_OK);
-        m->logreg.w[0] = 1.5;
-        m->logreg.w[1] = -2.25;
-        m->logreg.w[2] = 0.0625;
-        m->logreg.bias = -3.75;
-        m->logreg.lambda = 0.01;
-        m->logreg.threshold = 0.5;
-        m->logreg.balanced = true;
-        m->logreg.iterations = 7;
-        m->logreg.converged = true;
-    }
+    lad_test_make_model(m, type, model_ids, model_templates);
 }
 
 static void assert_common_equal(const struct lad_model *a, const struct lad_model *b)

@@ -24,6 +24,7 @@
 #include "lad_schema.h"
 #include "lad_stages.h"
 #include "lad_test.h"
+#include "lad_test_model.h"
 #include "lad_verdict.h"
 
 #define FEAT_PATH "test_schema_features.h5"
@@ -298,39 +299,11 @@ static void make_features(struct lad_features *f, struct lad_assigner *a)
 
 static void make_model(struct lad_model *m, enum lad_model_type type, struct lad_assigner *a)
 {
-    struct lad_ctx *ctx = &lad_test_ctx;
-    memset(m, 0, sizeof *m);
-    m->type = type;
-    for (int e = 0; e < 3; e++)
-        CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &m->events, ids[e], templates[e]), LAD_OK);
+    lad_test_make_model(m, type, ids, templates);
     m->session_kind = LAD_SESSION_WINDOW;
+    free(m->event_source);
     m->event_source = lad_strdup("mined");
-    m->options = lad_strdup("test");
-    m->n_train = ROWS;
-    CU_ASSERT_EQUAL_FATAL(lad_transform_alloc(ctx, &m->transform, 3), LAD_OK);
-    m->transform.flags = LAD_TF_TFIDF;
-    m->transform.n_train = ROWS;
-    for (int j = 0; j < 3; j++) {
-        m->transform.df[j] = 1 + j;
-        m->transform.weight[j] = 1.5 + j;
-    }
-    if (type == LAD_MODEL_TYPE_PCA) {
-        CU_ASSERT_EQUAL_FATAL(lad_pca_alloc(ctx, &m->pca, 3, 2), LAD_OK);
-        m->pca.alpha = 0.001;
-        m->pca.variance = 0.9;
-        m->pca.threshold = 3.5;
-        for (int j = 0; j < 3; j++)
-            m->pca.eigenvalues[j] = 4.0 / (j + 1);
-        for (int j = 0; j < 6; j++)
-            m->pca.components[j] = 0.125 * (j + 1);
-    } else {
-        CU_ASSERT_EQUAL_FATAL(lad_logreg_alloc(ctx, &m->logreg, 3), LAD_OK);
-        for (int j = 0; j < 3; j++)
-            m->logreg.w[j] = 0.5 - j;
-        m->logreg.threshold = 0.5;
-        m->logreg.iterations = 3;
-    }
-    CU_ASSERT_EQUAL_FATAL(lad_model_attach_assigner(ctx, a, m), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_model_attach_assigner(&lad_test_ctx, a, m), LAD_OK);
 }
 
 /* Both models' verdicts, every other block anomalous, two events named each. */
