@@ -45,7 +45,7 @@ struct lad_count_chunk {
 struct lad_counts {
     struct lad_count_chunk **slabs; /* chunks in order of first appearance, LAD_COUNTS_SLAB a slab: */
     size_t n_chunks, n_slabs, slabs_cap; /* fixed slabs are never copied, unlike one growing array */
-    uint64_t *index;                /* hash(session) slot -> (hash tag << 32) | (first chunk + 1); 0: empty */
+    uint64_t *index;                /* slot (the hash's upper half) -> that half << 32 | (first chunk + 1); 0: empty */
     size_t n_index;                 /* power of two */
     struct {
         int64_t session;

@@ -40,6 +40,13 @@ void lad_counts_free(struct lad_counts *c)
     memset(c, 0, sizeof *c);
 }
 
+/* The home slot of a session in an index of n slots, from its hash's upper half: the tag an index
+ * entry keeps, so that growing the index reads no chunk (a cache miss per session otherwise). */
+static inline size_t slot_of(uint64_t hash_or_entry, size_t n)
+{
+    return (size_t)(hash_or_entry >> 32) & (n - 1);
+}
+
 /* Doubles the session index (load kept under 1/2, so probes stay short). */
 static bool grow_index(struct lad_counts *c)
 {
@@ -50,7 +57,7 @@ static bool grow_index(struct lad_counts *c)
     for (size_t i = 0; i < c->n_index; i++) {
         if (c->index[i] == 0)
             continue;
-        size_t j = (size_t)(lad_hash_u64((uint64_t)lad_counts_chunk(c, (uint32_t)c->index[i] - 1)->session) & (n - 1));
+        size_t j = slot_of(c->index[i], n);
         while (index[j] != 0)
             j = (j + 1) & (n - 1);
         index[j] = c->index[i];
@@ -102,7 +109,7 @@ static int32_t session_chunk(struct lad_counts *c, int64_t session)
     if (c->recent[r].chunk >= 0 && c->recent[r].session == session)
         return (int32_t)c->recent[r].chunk;
     uint64_t tag = h & 0xffffffff00000000ULL;
-    size_t mask = c->n_index - 1, i = (size_t)(h & mask);
+    size_t mask = c->n_index - 1, i = slot_of(h, c->n_index);
     int32_t k = -1;
     for (; c->index[i] != 0; i = (i + 1) & mask)
         if ((c->index[i] & 0xffffffff00000000ULL) == tag &&
