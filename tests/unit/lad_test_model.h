@@ -1,15 +1,18 @@
 /*
- * lad_test_model.h - the model the model-file tests write and read: three events with distinct,
- * exactly representable values everywhere, so that a round trip is checked value by value. Tests
- * change what they test (the session kind, the weights) after making it.
+ * lad_test_model.h - the model and the event assigner the model-file tests write and read: three
+ * events with distinct, exactly representable values everywhere, so that a round trip is checked
+ * value by value. Tests change what they test (the session kind, the weights) after making them.
  */
 #ifndef LAD_TEST_MODEL_H
 #define LAD_TEST_MODEL_H
 
 #include <string.h>
 
+#include "lad_assign.h"
+#include "lad_mask.h"
 #include "lad_mem.h"
 #include "lad_model_file.h"
+#include "lad_model_unknown.h"
 #include "lad_test.h"
 
 /* A model of `type` on the events ids[0..2] with templates[0..2]: block sessions, tfidf and centering
@@ -56,6 +59,34 @@ static inline void lad_test_make_model(struct lad_model *m, enum lad_model_type 
         m->logreg.iterations = 7;
         m->logreg.converged = true;
     }
+}
+
+/* A mined assigner of BGL-like windows over the events ids[0..2] with templates[0..2] (and UNKNOWN),
+ * with one pattern mask; key k (key_len[k] bytes) goes to event key_event[k]. A failure ends the test. */
+static inline struct lad_assigner *lad_test_make_assigner(const char *const ids[3], const char *const templates[3],
+                                                          int n_keys, const char *const *keys,
+                                                          const uint32_t *key_len, const int32_t *key_event)
+{
+    struct lad_ctx *ctx = &lad_test_ctx;
+    struct lad_assigner *a = NULL;
+    CU_ASSERT_EQUAL_FATAL(lad_assign_new(ctx, &a), LAD_OK);
+    a->kind = LAD_ASSIGN_MINED;
+    a->preset = lad_strdup("bgl");
+    a->log_format = lad_strdup("<Label> <Timestamp> <Content>");
+    a->window = lad_strdup("sliding:60,30");
+    a->masks = lad_calloc_array(1, sizeof *a->masks);
+    a->masks[a->n_masks++] = lad_strdup("core\\.\\d+");
+    a->builtin_masks = LAD_MASK_ALL;
+    a->drain = (struct lad_drain_params){4, 0.5, 100};
+    for (int e = 0; e < 3; e++) {
+        CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &a->events, ids[e], templates[e]), LAD_OK);
+        CU_ASSERT_EQUAL_FATAL(lad_assign_add_group(ctx, a, templates[e], "kkd", e), LAD_OK);
+    }
+    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &a->events, LAD_EVENT_UNKNOWN_ID, LAD_EVENT_UNKNOWN_TEXT), LAD_OK);
+    for (int k = 0; k < n_keys; k++)
+        CU_ASSERT_EQUAL_FATAL(lad_assign_add_key(ctx, a, keys[k], key_len[k], key_event[k]), LAD_OK);
+    CU_ASSERT_EQUAL_FATAL(lad_assign_finish(ctx, a, "test"), LAD_OK);
+    return a;
 }
 
 #endif

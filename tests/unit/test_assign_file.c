@@ -27,36 +27,17 @@ static const char *const key_text[] = {"a k1 <*>", "b k2 <*>", "c k3 <*>", "d\0e
 static const uint32_t key_len[] = {8, 8, 8, 4};
 static const int32_t key_event[] = {0, 1, 2, 2};
 
+static const char *const event_ids[3] = {"M1", "M2", "M3"};
+
 static struct lad_assigner *make_assigner(void)
 {
-    struct lad_ctx *ctx = &lad_test_ctx;
-    struct lad_assigner *a = NULL;
-    CU_ASSERT_EQUAL_FATAL(lad_assign_new(ctx, &a), LAD_OK);
-    a->kind = LAD_ASSIGN_MINED;
-    a->preset = lad_strdup("bgl");
-    a->log_format = lad_strdup("<Label> <Timestamp> <Content>");
-    a->window = lad_strdup("sliding:60,30");
-    a->masks = lad_calloc_array(1, sizeof *a->masks);
-    a->masks[a->n_masks++] = lad_strdup("core\\.\\d+");
-    a->builtin_masks = LAD_MASK_ALL;
-    a->drain = (struct lad_drain_params){4, 0.5, 100};
-    const char *ids[] = {"M1", "M2", "M3"};
-    for (int e = 0; e < 3; e++) {
-        CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &a->events, ids[e], key_text[e]), LAD_OK);
-        CU_ASSERT_EQUAL_FATAL(lad_assign_add_group(ctx, a, key_text[e], "kkd", e), LAD_OK);
-    }
-    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &a->events, LAD_EVENT_UNKNOWN_ID, LAD_EVENT_UNKNOWN_TEXT), LAD_OK);
-    for (int k = 0; k < 4; k++)
-        CU_ASSERT_EQUAL_FATAL(lad_assign_add_key(ctx, a, key_text[k], key_len[k], key_event[k]), LAD_OK);
-    CU_ASSERT_EQUAL_FATAL(lad_assign_finish(ctx, a, "test"), LAD_OK);
-    return a;
+    return lad_test_make_assigner(event_ids, key_text, 4, key_text, key_len, key_event);
 }
 
 /* A trained model of the assigner's three events, before the UNKNOWN column; w: logreg's weights. */
 static void make_model(struct lad_model *m, enum lad_model_type type, const double *w)
 {
-    static const char *const ids[3] = {"M1", "M2", "M3"};
-    lad_test_make_model(m, type, ids, key_text);
+    lad_test_make_model(m, type, event_ids, key_text);
     m->session_kind = LAD_SESSION_WINDOW;
     free(m->event_source);
     m->event_source = lad_strdup("mined");

@@ -256,25 +256,9 @@ static const char *const ids[] = {"M1", "M2", "M3"};
 
 static struct lad_assigner *make_assigner(void)
 {
-    struct lad_ctx *ctx = &lad_test_ctx;
-    struct lad_assigner *a = NULL;
-    CU_ASSERT_EQUAL_FATAL(lad_assign_new(ctx, &a), LAD_OK);
-    a->kind = LAD_ASSIGN_MINED;
-    a->preset = lad_strdup("bgl");
-    a->log_format = lad_strdup("<Label> <Timestamp> <Content>");
-    a->window = lad_strdup("sliding:60,30");
-    a->masks = lad_calloc_array(1, sizeof *a->masks);
-    a->masks[a->n_masks++] = lad_strdup("core\\.\\d+");
-    a->builtin_masks = LAD_MASK_ALL;
-    a->drain = (struct lad_drain_params){4, 0.5, 100};
-    for (int e = 0; e < 3; e++) {
-        CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &a->events, ids[e], templates[e]), LAD_OK);
-        CU_ASSERT_EQUAL_FATAL(lad_assign_add_group(ctx, a, templates[e], "kkd", e), LAD_OK);
-        CU_ASSERT_EQUAL_FATAL(lad_assign_add_key(ctx, a, templates[e], (uint32_t)strlen(templates[e]), e), LAD_OK);
-    }
-    CU_ASSERT_EQUAL_FATAL(lad_events_add(ctx, &a->events, LAD_EVENT_UNKNOWN_ID, LAD_EVENT_UNKNOWN_TEXT), LAD_OK);
-    CU_ASSERT_EQUAL_FATAL(lad_assign_finish(ctx, a, "test"), LAD_OK);
-    return a;
+    static const uint32_t key_len[] = {8, 8, 8};
+    static const int32_t key_event[] = {0, 1, 2};
+    return lad_test_make_assigner(ids, templates, 3, templates, key_len, key_event);
 }
 
 static void make_features(struct lad_features *f, struct lad_assigner *a)
