@@ -20,6 +20,7 @@
 #include "lad_status.h"
 
 struct lad_ctx;
+struct lad_h5;
 
 enum lad_transform_flag {
     LAD_TF_TFIDF = 1u << 0,
@@ -67,5 +68,9 @@ enum lad_status lad_transform_alloc(struct lad_ctx *ctx, struct lad_transform *t
 
 /* Local. Frees; safe on a zeroed struct. */
 void lad_transform_free(struct lad_transform *t);
+
+/* Collective. Writes t's arrays (weight, mean, df: lad_schema.h's TRANSFORM part) into the open file h,
+ * as a model file and the features stage's matrix.h5 hold them. */
+enum lad_status lad_transform_write(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_transform *t);
 
 #endif

@@ -88,7 +88,6 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
 {
     const struct lad_model *m = arg;
     const struct lad_detector *d = lad_detector_find(m->type);
-    const int e = m->events.n;
     /* The transform is stored as its canonical spec (parsed back on read), the fingerprint as hex text:
      * h5dump shows both as they appear in logs and summaries, with no signedness question. */
     char spec[64], fp[32];
@@ -111,13 +110,8 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
         st = lad_h5_write_events(ctx, h, &m->events);
     if (st == LAD_OK && m->assigner)
         st = lad_assign_write(ctx, h, m->assigner);
-    const struct lad_transform *t = &m->transform;
-    if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_WEIGHT].path, H5T_NATIVE_DOUBLE, e, 0, t->weight);
-    if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_MEAN].path, H5T_NATIVE_DOUBLE, e, 0, t->mean);
-    if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_DF].path, H5T_NATIVE_INT64, e, 0, t->df);
+    if (st == LAD_OK) /* check_model made the transform's width the events' */
+        st = lad_transform_write(ctx, h, &m->transform);
     if (st != LAD_OK)
         return st;
     /* The detector's own part: arrays as datasets, scalars as attributes of its group. */

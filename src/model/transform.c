@@ -14,7 +14,9 @@
 
 #include "lad_ctx.h"
 #include "lad_features.h"
+#include "lad_h5.h"
 #include "lad_mem.h"
+#include "lad_schema.h"
 
 /* log1p(x) for x < 2^63 is below 44, so x * 2^52 < 2^58 fits int64; split at 2^26 so that the sums of
  * up to 2^31 rows of either limb stay below 2^63. */
@@ -195,4 +197,15 @@ void lad_transform_apply_row_from(const struct lad_transform *t, const double *y
         double v = (t->flags & LAD_TF_LOG) ? log1p((double)x.vals[q]) : (double)x.vals[q];
         y[j] = (v - t->mean[j]) * t->weight[j];
     }
+}
+
+enum lad_status lad_transform_write(struct lad_ctx *ctx, struct lad_h5 *h, const struct lad_transform *t)
+{
+    enum lad_status st =
+        lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_WEIGHT].path, H5T_NATIVE_DOUBLE, t->n, 0, t->weight);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_MEAN].path, H5T_NATIVE_DOUBLE, t->n, 0, t->mean);
+    if (st == LAD_OK)
+        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_DF].path, H5T_NATIVE_INT64, t->n, 0, t->df);
+    return st;
 }

@@ -51,12 +51,7 @@ static enum lad_status write_matrix(struct lad_ctx *ctx, struct lad_h5 *h, const
     if (st == LAD_OK)
         st = lad_h5_write_events(ctx, h, &f->events);
     if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_WEIGHT].path, H5T_NATIVE_DOUBLE, t->n, 0,
-                                t->weight);
-    if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_MEAN].path, H5T_NATIVE_DOUBLE, t->n, 0, t->mean);
-    if (st == LAD_OK)
-        st = lad_h5_write_small(ctx, h, lad_schema[LAD_TRANSFORM_H5_DF].path, H5T_NATIVE_INT64, t->n, 0, t->df);
+        st = lad_transform_write(ctx, h, t);
     free(y);
     return st;
 }
