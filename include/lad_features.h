@@ -30,6 +30,11 @@ enum lad_session_kind {
     LAD_SESSION_WINDOW = 1 /* time-window numbers */
 };
 
+/* Local. The kind as the files store it ("session_kind": "hdfs_block" or "window"), and back: false
+ * for a name that is neither. */
+const char *lad_session_kind_name(enum lad_session_kind kind);
+bool lad_session_kind_parse(const char *name, enum lad_session_kind *kind);
+
 /* What ingest saw, summed over all ranks: reported, stored in features.h5, never silently dropped. */
 struct lad_ingest_summary {
     int64_t files;

@@ -203,7 +203,7 @@ static enum lad_status write_verdict_file(struct lad_ctx *ctx, struct lad_h5 *h,
     enum lad_status st = lad_schema_put_str(ctx, h, LAD_VERDICTS_H5_FORMAT, "logad-verdicts");
     if (st == LAD_OK)
         st = lad_schema_put_str(ctx, h, LAD_VERDICTS_H5_SESSION_KIND,
-                                f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+                                lad_session_kind_name(f->session_kind));
     if (st == LAD_OK)
         st = lad_h5_write_rows(ctx, h, lad_schema[LAD_VERDICTS_H5_SESSIONS].path, H5T_NATIVE_INT64, f->n_global, 0,
                                f->row_begin, f->n_local, f->keys);

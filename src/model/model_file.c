@@ -99,7 +99,7 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
     if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_CREATED_BY, "logad " LAD_VERSION);
     if (st == LAD_OK)
         st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_SESSION_KIND,
-                                m->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+                                lad_session_kind_name(m->session_kind));
     if (st == LAD_OK)
         st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_EVENT_SOURCE, m->event_source ? m->event_source : "");
     if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_MODEL_H5_TRANSFORM, spec);
@@ -194,8 +194,7 @@ static enum lad_status read_header(struct lad_ctx *ctx, struct lad_h5 *h, struct
     if (st == LAD_OK)
         st = lad_schema_get_str(ctx, h, LAD_MODEL_H5_SESSION_KIND, &session);
     if (st == LAD_OK) {
-        m->session_kind = strcmp(session, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
-        if (strcmp(session, "window") != 0 && strcmp(session, "hdfs_block") != 0)
+        if (!lad_session_kind_parse(session, &m->session_kind))
             st = lad_fail(ctx, LAD_ERR_MODEL, "%s: unknown session kind '%s'", h->path,
                           lad_escape_str(shown, sizeof shown, session));
     }

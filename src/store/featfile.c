@@ -100,7 +100,7 @@ static enum lad_status write_contents(struct lad_ctx *ctx, struct lad_h5 *h, con
     if (st == LAD_OK) st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_CREATED_BY, "logad " LAD_VERSION);
     if (st == LAD_OK)
         st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_SESSION_KIND,
-                                f->session_kind == LAD_SESSION_BLOCK ? "hdfs_block" : "window");
+                                lad_session_kind_name(f->session_kind));
     if (st == LAD_OK && f->window_spec) st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_WINDOW, f->window_spec);
     if (st == LAD_OK)
         st = lad_schema_put_str(ctx, h, LAD_FEATURES_H5_EVENT_SOURCE, f->event_source ? f->event_source : "");
@@ -189,8 +189,7 @@ static enum lad_status read_contents(struct lad_ctx *ctx, struct lad_h5 *h, cons
     if (st == LAD_OK)
         st = lad_schema_get_str(ctx, h, LAD_FEATURES_H5_SESSION_KIND, &kind);
     if (st == LAD_OK) {
-        f->session_kind = strcmp(kind, "window") == 0 ? LAD_SESSION_WINDOW : LAD_SESSION_BLOCK;
-        if (strcmp(kind, "window") != 0 && strcmp(kind, "hdfs_block") != 0)
+        if (!lad_session_kind_parse(kind, &f->session_kind))
             st = lad_fail(ctx, LAD_ERR_INPUT, "%s: unknown session kind '%s'", path, lad_escape_str(shown, sizeof shown, kind));
     }
     if (st == LAD_OK && f->session_kind == LAD_SESSION_WINDOW)

@@ -1,4 +1,5 @@
-/* features.c - the row-block layout of the feature matrix, and its rows compressed (CSR). */
+/* features.c - the row-block layout of the feature matrix, its rows compressed (CSR), and the names
+ * of the session kinds. */
 #include "lad_features.h"
 
 #include <stdio.h>
@@ -13,6 +14,22 @@ int64_t lad_features_block_rows(int64_t n_global, int size)
 {
     int64_t mb = (n_global + size - 1) / size;
     return mb > 0 ? mb : 1;
+}
+
+const char *lad_session_kind_name(enum lad_session_kind kind)
+{
+    return kind == LAD_SESSION_WINDOW ? "window" : "hdfs_block";
+}
+
+bool lad_session_kind_parse(const char *name, enum lad_session_kind *kind)
+{
+    if (strcmp(name, "hdfs_block") == 0)
+        *kind = LAD_SESSION_BLOCK;
+    else if (strcmp(name, "window") == 0)
+        *kind = LAD_SESSION_WINDOW;
+    else
+        return false;
+    return true;
 }
 
 void lad_features_local_range(int64_t n_global, int64_t block_rows, int rank, int64_t *begin, int64_t *n)
