@@ -53,6 +53,10 @@ void lad_mask_work_free(struct lad_mask_work **w);
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap);
 
+/* Local. How many keys of this work area came from its cache of recent keys (mask.c says when one is
+ * used); for tests and benchmarks. */
+long lad_mask_work_cache_hits(const struct lad_mask_work *w);
+
 /*
  * Local. Whether token t[0, n) is a variable as a whole: it holds <*> and no letter outside it ("<*>",
  * "(<*>),", "/<*>"). Drain and the refinement treat such tokens as <*>: they are not constants that

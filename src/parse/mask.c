@@ -10,6 +10,8 @@
  *      logparser sees them after reading the log as ISO-8859-1.
  *   2. the built-in scanner over each whitespace-separated token (masktoken.c says what it masks).
  *      A size unit written as a word after a number is part of it ("18.4 KB" is one variable).
+ * Before both, a work area whose masker has no patterns but the built-in ones looks for a recent key
+ * that the message provably reads as (maskcache.c); a key the passes give is offered to it.
  *
  * Punctuation outside a variable stays ("size <*>, free <*>)"), as in loghub's templates; tokens that
  * are variables as a whole ("<*>,", "(<*>)") are told apart from constants by
@@ -79,6 +81,7 @@ struct lad_mask_work {
     pcre2_match_data **md;
     char *buf[2]; /* ping-pong buffers for the pattern pass */
     size_t cap;
+    struct lad__mask_cache *cache; /* keys proven again for later messages (maskcache.c); NULL: none */
 };
 
 enum lad_status lad_masker_create(struct lad_ctx *ctx, unsigned builtin, const char *const *patterns,
@@ -151,6 +154,10 @@ struct lad_mask_work *lad_mask_work_create(const struct lad_masker *m)
     bool ok = w->md != NULL;
     for (int i = 0; ok && i < w->n; i++)
         ok = (w->md[i] = pcre2_match_data_create_from_pattern(m->codes[i], NULL)) != NULL;
+    /* The cache proves keys with pass 2's shapes, so it serves maskers whose only patterns are the
+     * built-in ones (the caller's run first and could change any token) and that mask something. */
+    if (ok && m != NULL && m->n_patterns == m->n_builtin_patterns && (m->builtin & ~(unsigned)LAD_MASK_RUNS) != 0)
+        ok = (w->cache = lad__mask_cache_create(m->builtin, m->n_patterns > 0)) != NULL;
     if (!ok)
         lad_mask_work_free(&w);
     return w;
@@ -166,6 +173,7 @@ void lad_mask_work_free(struct lad_mask_work **wp)
     free(w->md);
     free(w->buf[0]);
     free(w->buf[1]);
+    lad__mask_cache_free(&w->cache);
     free(w);
     *wp = NULL;
 }
@@ -217,8 +225,14 @@ static bool reserve(struct lad_mask_work *w, size_t n)
     return true;
 }
 
-size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
-                      size_t cap)
+long lad_mask_work_cache_hits(const struct lad_mask_work *w)
+{
+    return w ? lad__mask_cache_hits(w->cache) : 0;
+}
+
+/* The key by the two passes, without the cache. */
+static size_t mask_passes(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
+                          size_t cap)
 {
     /* The built-in patterns match inside one token (a clock "d:dd:dd", a 36-byte UUID): when they are
      * the only ones, pass 2 runs on the raw message first and checks with their prefilters the tokens
@@ -246,4 +260,18 @@ size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const
     }
     /* Pass 2 token by token (maskpass.c). */
     return lad__mask_tokens(m->builtin, false, s, n, out, cap, NULL);
+}
+
+size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
+                      size_t cap)
+{
+    if (w->cache != NULL) {
+        size_t len = lad__mask_cache_find(w->cache, s, n, out, cap);
+        if (len != SIZE_MAX)
+            return len;
+    }
+    size_t len = mask_passes(m, w, s, n, out, cap);
+    if (w->cache != NULL && len < cap)
+        lad__mask_cache_add(w->cache, s, n, out, len);
+    return len;
 }

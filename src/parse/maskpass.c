@@ -303,6 +303,16 @@ static struct shape token_shape(const char *s, size_t b, size_t n, unsigned kind
     return sh;
 }
 
+struct lad__mask_shape lad__mask_token_shape(const char *s, size_t b, size_t n, unsigned kinds)
+{
+    struct shape sh = token_shape(s, b, n, kinds);
+    enum lad__mask_shape_kind kind = sh.kind == PLAIN ? LAD__MASK_SHAPE_PLAIN
+                                     : sh.kind == FULL ? LAD__MASK_SHAPE_FULL
+                                     : sh.kind == PATH ? LAD__MASK_SHAPE_PATH
+                                                       : LAD__MASK_SHAPE_WILD;
+    return (struct lad__mask_shape){kind, sh.end, sh.wild_at, sh.tail};
+}
+
 /* Offset of the first <*> in t[0, n) (n if none), and the end of the last one (0 if none). */
 static size_t first_wild(const char *t, size_t n)
 {

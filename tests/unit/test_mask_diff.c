@@ -4,7 +4,8 @@
  *   - every line of the 16 loghub 2k samples, with that system's preset (built-in kinds and patterns);
  *   - mutations of those lines (pieces of every variable kind inserted, bytes replaced, cut, doubled);
  *   - random messages made of variable-like pieces, under every one of the 128 sets of built-in kinds;
- *   - short output buffers (keys cut at cap).
+ *   - short output buffers (keys cut at cap);
+ *   - keys met again with other variables, which the masker's key cache answers (maskcache.c).
  * Seeded (lad_rng), so a failure repeats; the first few differences are printed, escaped.
  */
 #include <stdio.h>
@@ -272,6 +273,118 @@ static void test_random_kinds(void)
     CU_ASSERT_EQUAL(n_differ, before);
 }
 
+/* Every digit of s[0, n) replaced by a random digit: the same token shapes, other variables. */
+static void new_digits(struct lad_rng *rng, char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            s[i] = (char)('0' + lad_rng_below(rng, 10));
+}
+
+/* Messages of a few fixed skeletons whose slots (%) take 1-2 random pieces, spaces sometimes doubled
+ * or turned into tabs: their keys repeat, so the key cache answers many of them, and the pieces put
+ * units after numbers, runs of variables, clocks, UUIDs and paths where the cached keys had others. */
+static size_t skeleton_message(struct lad_rng *rng, char *buf, size_t cap)
+{
+    static const char *const skeletons[] = {
+        "Receiving block % src: % dest: %", "PacketResponder % for block % terminating", "% Served block % to %",
+        "size % % free %", "Deleting block % file %", "BLOCK* NameSystem.addStoredBlock: blockMap updated: % is added to % size %",
+        "% %", "took % % ms", "job % at % on %,%; %", "Verification succeeded for %"};
+    const char *sk = skeletons[lad_rng_below(rng, sizeof skeletons / sizeof skeletons[0])];
+    size_t len = 0;
+    for (; *sk != '\0' && len + 1 < cap; sk++) {
+        if (*sk == '%' && lad_rng_below(rng, 4) != 0) { /* mostly a usual variable: the keys repeat */
+            static const char *const usual[] = {"42", "65536", "blk_123", "blk_-9", "10.0.0.1", "10.0.0.1:80",
+                                                "/10.1.2.3:50010", "/a/b", "/user/x/part-0001.", "7",
+                                                /* paths the built-in patterns cut (pass 1) */
+                                                "/tmp/2017-05-16T00:00:00Z", "/v/123e4567-e89b-12d3-a456-426614174000"};
+            const char *v = usual[lad_rng_below(rng, sizeof usual / sizeof usual[0])];
+            size_t k = strlen(v);
+            if (len + k <= cap) {
+                memcpy(buf + len, v, k);
+                len += k;
+            }
+        } else if (*sk == '%') {
+            int k = 1 + (int)lad_rng_below(rng, 2);
+            for (int i = 0; i < k; i++)
+                add_piece(rng, buf, &len, cap);
+        } else if (*sk == ' ' && lad_rng_below(rng, 16) == 0) {
+            buf[len++] = lad_rng_below(rng, 2) ? '\t' : ' ';
+            if (len < cap)
+                buf[len++] = ' ';
+        } else {
+            buf[len++] = *sk;
+        }
+    }
+    return len;
+}
+
+/*
+ * Keys met again with other variables, which is when the masker's key cache answers: every sample
+ * line (with its system's built-in kinds; the cache serves maskers without further patterns) again
+ * with new digits (same shapes) and mutated after its key was cached, and skeleton messages under
+ * every set of kinds. The cache must have answered most of them (else this tests
+ * nothing new), and every key must still equal the reference's.
+ */
+static void test_cached_keys(void)
+{
+    struct lad_rng rng;
+    lad_rng_init(&rng, SEED, 3);
+    long before = n_differ, hits = 0, checks = 0;
+    static char buf[16384];
+    for (int i = 0; lad_preset_at(i) != NULL; i++) {
+        const struct lad_preset *pre = lad_preset_at(i);
+        char path[512];
+        snprintf(path, sizeof path, "%s/tests/data/loghub_2k/%s/%s_2k.log", LAD_SOURCE_DIR, pre->system, pre->system);
+        int n_lines = 0;
+        char **lines = read_lines(path, &n_lines);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(lines);
+        struct pair p; /* the system's built-in kinds without its patterns: the cache serves no others */
+        CU_ASSERT_FATAL(pair_init(&p, pre->builtin_masks, NULL, 0));
+        for (int l = 0; l < n_lines; l++) { /* most headers end with ": " (the header's numbers would
+                                             * make runs of variables, whose keys the cache cannot prove) */
+            const char *msg = strstr(lines[l], ": ");
+            msg = msg ? msg + 2 : lines[l];
+            size_t n = strlen(msg);
+            if (n >= sizeof buf / 2)
+                continue;
+            check(&p, msg, n, 3 * n + 16);
+            for (int k = 0; k < 3; k++) {
+                memcpy(buf, msg, n);
+                new_digits(&rng, buf, n);
+                check_sizes(&p, &rng, buf, n);
+                checks++;
+            }
+            size_t m = n;
+            memcpy(buf, msg, n);
+            mutate(&rng, buf, &m, sizeof buf);
+            check_sizes(&p, &rng, buf, m);
+        }
+        hits += lad_mask_work_cache_hits(p.w);
+        pair_free(&p);
+        for (int l = 0; l < n_lines; l++)
+            free(lines[l]);
+        free(lines);
+    }
+    fprintf(stderr, "\nloghub lines with new digits: %ld, keys from the cache: %ld\n", checks, hits);
+    CU_ASSERT(hits > checks / 10);
+    hits = checks = 0;
+    for (unsigned kinds = 0; kinds <= LAD_MASK_ALL; kinds++) {
+        struct pair p;
+        CU_ASSERT_FATAL(pair_init(&p, kinds, NULL, 0));
+        for (int i = 0; i < 800; i++) {
+            size_t n = skeleton_message(&rng, buf, sizeof buf / 2);
+            check_sizes(&p, &rng, buf, n);
+            checks++;
+        }
+        hits += lad_mask_work_cache_hits(p.w);
+        pair_free(&p);
+    }
+    fprintf(stderr, "skeleton messages: %ld, keys from the cache: %ld\n", checks, hits);
+    CU_ASSERT(hits > checks / 20);
+    CU_ASSERT_EQUAL(n_differ, before);
+}
+
 /* The checks above must have run: a test that compares nothing cannot fail. */
 static void test_count(void)
 {
@@ -282,6 +395,7 @@ static void test_count(void)
 static CU_TestInfo tests[] = {
     {"loghub samples and mutations", test_loghub},
     {"random messages, every kind set", test_random_kinds},
+    {"keys met again (the key cache)", test_cached_keys},
     {"count", test_count},
     CU_TEST_INFO_NULL,
 };
