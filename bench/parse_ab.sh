@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # parse_ab.sh [LOGAD] - the parse rate (and, with RUN_NP, a whole run) of this build against an older
-# commit's, measured in the same run. This VM's speed drifts by 2-4x between hours (wc -l on the same cached file: 0.27 s to 3.8 s), so
-# an absolute MB/s says more about the hour than about the code; two builds run alternately on the same
-# file see the same hour, and their ratio is what the code changed.
+# commit's, measured in the same run. This VM's speed drifts by 2-4x between hours (wc -l on the same
+# cached file: 0.27 s to 3.8 s), so an absolute MB/s says more about the hour than about the code; two
+# builds run alternately on the same file see the same hour, and their ratio is what the code changed.
 #
 # The reference (REF, default f522b44: the code issue #9 was measured on, with its recursive header
 # matcher and ~590 ns a line) is exported with git archive and built under OUT. Both builds then run
-# `preprocess` at 1 rank x 1 thread on the same log REPEAT times, alternating, and the parse phase of
-# each run (the phase table's "parse" row) is compared: per run, and the ratio of the medians.
+# `preprocess` at 1 rank x 1 thread on the same log in REPEAT pairs (each build first in every other
+# pair), and the parse phase of each run (the phase table's "parse" row) is compared: per pair, and
+# the ratio of the medians.
 # With RUN_NP=N, both builds then also run `run --model both --labels` on the whole 5.3 GB log of
 # bench/scale.sh at N ranks, alternating, and their wall times are compared the same way (this build
 # with its defaults, so its report is written too; about a minute a pair on 2 cores).
@@ -74,23 +75,36 @@ parse_seconds() {
     echo "$t"
 }
 
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# alternate FN: REPEAT pairs of `FN LOGAD` (which prints seconds) for the reference and this build,
+# the reference first in odd pairs and second in even ones (the second run of a pair was often the
+# faster here); prints a row per pair and leaves the medians in ref_s and new_s.
+alternate() {
+    local r a b ref_t=() new_t=()
+    for r in $(seq 1 "$repeat"); do
+        if [ $((r % 2)) = 1 ]; then
+            a=$("$1" "$ref_logad")
+            b=$("$1" "$logad")
+        else
+            b=$("$1" "$logad")
+            a=$("$1" "$ref_logad")
+        fi
+        ref_t+=("$a")
+        new_t+=("$b")
+        awk -v r="$r" -v a="$a" -v b="$b" -v n="$bytes" -v rate="$2" 'BEGIN {
+            if (rate) printf "| %d | %.3f | %.0f | %.3f | %.0f | %.2f |\n", r, a, n / 1e6 / a, b, n / 1e6 / b, a / b
+            else printf "| %d | %.2f | %.2f | %.2f |\n", r, a, b, a / b }'
+    done
+    ref_s=$(median "${ref_t[@]}")
+    new_s=$(median "${new_t[@]}")
+}
+
 echo "$input: $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB, 1 rank x 1 thread, $repeat runs each, alternating"
 echo "| run | $ref parse (s) | MB/s | this build parse (s) | MB/s | ratio |"
 echo "|---|---|---|---|---|---|"
-ref_t=()
-new_t=()
-for r in $(seq 1 "$repeat"); do
-    a=$(parse_seconds "$ref_logad")
-    b=$(parse_seconds "$logad")
-    ref_t+=("$a")
-    new_t+=("$b")
-    awk -v r="$r" -v a="$a" -v b="$b" -v n="$bytes" \
-        'BEGIN { printf "| %d | %.3f | %.0f | %.3f | %.0f | %.2f |\n", r, a, n / 1e6 / a, b, n / 1e6 / b, a / b }'
-done
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ma=$(median "${ref_t[@]}")
-mb=$(median "${new_t[@]}")
-awk -v a="$ma" -v b="$mb" -v n="$bytes" -v ref="$ref" 'BEGIN {
+alternate parse_seconds 1
+awk -v a="$ref_s" -v b="$new_s" -v n="$bytes" -v ref="$ref" 'BEGIN {
     printf "medians: %s %.3f s (%.0f MB/s), this build %.3f s (%.0f MB/s): %.2fx the reference rate\n",
            ref, a, n / 1e6 / a, b, n / 1e6 / b, a / b }'
 
@@ -112,16 +126,6 @@ echo
 echo "$big: run --model both --labels at $RUN_NP ranks x 1 thread, $repeat runs each, alternating"
 echo "| run | $ref wall (s) | this build wall (s) | ratio |"
 echo "|---|---|---|---|"
-ref_t=()
-new_t=()
-for r in $(seq 1 "$repeat"); do
-    a=$(run_seconds "$ref_logad")
-    b=$(run_seconds "$logad")
-    ref_t+=("$a")
-    new_t+=("$b")
-    awk -v r="$r" -v a="$a" -v b="$b" 'BEGIN { printf "| %d | %.2f | %.2f | %.2f |\n", r, a, b, a / b }'
-done
-ma=$(median "${ref_t[@]}")
-mb=$(median "${new_t[@]}")
-awk -v a="$ma" -v b="$mb" -v ref="$ref" 'BEGIN {
+alternate run_seconds 0
+awk -v a="$ref_s" -v b="$new_s" -v ref="$ref" 'BEGIN {
     printf "medians: %s %.2f s, this build %.2f s: %.2fx faster\n", ref, a, b, a / b }'

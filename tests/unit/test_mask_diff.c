@@ -200,6 +200,21 @@ static char **read_lines(const char *path, int *count)
     return lines;
 }
 
+/* The lines of a system's loghub 2k sample (free_lines), or NULL. */
+static char **sample_lines(const struct lad_preset *pre, int *count)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/data/loghub_2k/%s/%s_2k.log", LAD_SOURCE_DIR, pre->system, pre->system);
+    return read_lines(path, count);
+}
+
+static void free_lines(char **lines, int count)
+{
+    for (int l = 0; l < count; l++)
+        free(lines[l]);
+    free(lines);
+}
+
 /* Every sample line with its system's preset, whole and from a random token on (a message), then
  * mutated copies. */
 static void test_loghub(void)
@@ -210,10 +225,8 @@ static void test_loghub(void)
     int systems = 0;
     for (int i = 0; lad_preset_at(i) != NULL; i++) {
         const struct lad_preset *pre = lad_preset_at(i);
-        char path[512];
-        snprintf(path, sizeof path, "%s/tests/data/loghub_2k/%s/%s_2k.log", LAD_SOURCE_DIR, pre->system, pre->system);
         int n_lines = 0;
-        char **lines = read_lines(path, &n_lines);
+        char **lines = sample_lines(pre, &n_lines);
         CU_ASSERT_PTR_NOT_NULL_FATAL(lines);
         int n_patterns = 0;
         while (pre->masks[n_patterns])
@@ -235,9 +248,7 @@ static void test_loghub(void)
             }
         }
         pair_free(&p);
-        for (int l = 0; l < n_lines; l++)
-            free(lines[l]);
-        free(lines);
+        free_lines(lines, n_lines);
         systems++;
     }
     CU_ASSERT_EQUAL(systems, 16);
@@ -334,10 +345,8 @@ static void test_cached_keys(void)
     static char buf[16384];
     for (int i = 0; lad_preset_at(i) != NULL; i++) {
         const struct lad_preset *pre = lad_preset_at(i);
-        char path[512];
-        snprintf(path, sizeof path, "%s/tests/data/loghub_2k/%s/%s_2k.log", LAD_SOURCE_DIR, pre->system, pre->system);
         int n_lines = 0;
-        char **lines = read_lines(path, &n_lines);
+        char **lines = sample_lines(pre, &n_lines);
         CU_ASSERT_PTR_NOT_NULL_FATAL(lines);
         struct pair p; /* the system's built-in kinds without its patterns: the cache serves no others */
         CU_ASSERT_FATAL(pair_init(&p, pre->builtin_masks, NULL, 0));
@@ -362,9 +371,7 @@ static void test_cached_keys(void)
         }
         hits += lad_mask_work_cache_hits(p.w);
         pair_free(&p);
-        for (int l = 0; l < n_lines; l++)
-            free(lines[l]);
-        free(lines);
+        free_lines(lines, n_lines);
     }
     fprintf(stderr, "\nloghub lines with new digits: %ld, keys from the cache: %ld\n", checks, hits);
     CU_ASSERT(hits > checks / 10);
