@@ -47,7 +47,7 @@ struct lad__mask_cache *lad__mask_cache_create(unsigned kinds, bool guard);
 void lad__mask_cache_free(struct lad__mask_cache **c);
 size_t lad__mask_cache_find(struct lad__mask_cache *c, const char *s, size_t n, char *out, size_t cap);
 void lad__mask_cache_add(struct lad__mask_cache *c, const char *s, size_t n, const char *key, size_t len);
-/* Messages whose key came from the cache, and keys it holds (for tests). */
+/* How many messages took their key from the cache (for tests). */
 long lad__mask_cache_hits(const struct lad__mask_cache *c);
 
 /* Prefilters of the built-in patterns (mask.c): false when the date-time (LAD_MASK_TIME) or the UUID
