@@ -36,7 +36,7 @@ echo "|---|---|"
 # whole inclusive cost is the largest of them.
 callgrind_annotate --inclusive=yes "$tmp/cg.out" 2>/dev/null | awk -v n="$n" '
     /PROGRAM TOTALS/ { gsub(",", "", $1); total = $1 }
-    /^ *[0-9,]+ +\( *[0-9.]+%\) +[^ ]*:(lad_parse_line_key|lad_mask_apply|lad_template_key|lad_logformat_match|lad_blockid_extract|lad_keytab_add|lad_counts_add|lad_hash_bytes)( |$)/ {
+    /^ *[0-9,]+ +\( *[0-9.]+%\) +[^ ]*:(lad_parse_line_key|lad_mask_apply_hashed|lad_mask_apply|lad_template_key|lad_logformat_match|lad_blockid_extract|lad_keytab_add|lad_counts_add|lad_hash_bytes)( |$)/ {
         here = $1; gsub(",", "", here)
         name = $0; sub(/ \[.*$/, "", name); sub(/^.*:/, "", name); sub(/ +$/, "", name)
         if (!(name in value)) order[++k] = name

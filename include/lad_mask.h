@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lad_status.h"
 
@@ -52,6 +53,14 @@ void lad_mask_work_free(struct lad_mask_work **w);
  */
 size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                       size_t cap);
+
+/*
+ * Local. lad_mask_apply that also stores in *hash the key's hash as the key table files it,
+ * lad_hash_bytes(out, len, LAD_KEYTAB_SEED): a key from the work area's cache brings the hash it was
+ * cached with, so the caller need not read the key again. *hash is not set when SIZE_MAX is returned.
+ */
+size_t lad_mask_apply_hashed(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
+                             size_t cap, uint64_t *hash);
 
 /* Local. How many keys of this work area came from its cache of recent keys (mask.c says when one is
  * used); for tests and benchmarks. */

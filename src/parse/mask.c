@@ -28,6 +28,8 @@
 #include <string.h>
 
 #include "lad_ctx.h"
+#include "lad_hash.h"
+#include "lad_keytab.h"
 #include "lad_mem.h"
 #include "mask_internal.h"
 
@@ -157,7 +159,7 @@ struct lad_mask_work *lad_mask_work_create(const struct lad_masker *m)
     /* The cache proves keys with pass 2's shapes, so it serves maskers whose only patterns are the
      * built-in ones (the caller's run first and could change any token) and that mask something. */
     if (ok && m != NULL && m->n_patterns == m->n_builtin_patterns && (m->builtin & ~(unsigned)LAD_MASK_RUNS) != 0)
-        ok = (w->cache = lad__mask_cache_create(m->builtin, m->n_patterns > 0)) != NULL;
+        ok = (w->cache = lad__mask_cache_create(m->builtin, m->n_patterns > 0, LAD_KEYTAB_SEED)) != NULL;
     if (!ok)
         lad_mask_work_free(&w);
     return w;
@@ -262,16 +264,27 @@ static size_t mask_passes(const struct lad_masker *m, struct lad_mask_work *w, c
     return lad__mask_tokens(m->builtin, false, s, n, out, cap, NULL);
 }
 
-size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
-                      size_t cap)
+size_t lad_mask_apply_hashed(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
+                             size_t cap, uint64_t *hash)
 {
+    uint64_t unused;
     if (w->cache != NULL) {
-        size_t len = lad__mask_cache_find(w->cache, s, n, out, cap);
+        size_t len = lad__mask_cache_find(w->cache, s, n, out, cap, hash ? hash : &unused);
         if (len != SIZE_MAX)
             return len;
     }
     size_t len = mask_passes(m, w, s, n, out, cap);
+    if (len == SIZE_MAX)
+        return len;
+    if (hash != NULL)
+        *hash = lad_hash_bytes(out, len, LAD_KEYTAB_SEED);
     if (w->cache != NULL && len < cap)
         lad__mask_cache_add(w->cache, s, n, out, len);
     return len;
+}
+
+size_t lad_mask_apply(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
+                      size_t cap)
+{
+    return lad_mask_apply_hashed(m, w, s, n, out, cap, NULL);
 }

@@ -45,7 +45,8 @@ struct key_token {
 };
 
 struct entry {
-    size_t len; /* of the text, which follows the tokens */
+    size_t len;         /* of the text, which follows the tokens */
+    uint64_t hash;      /* lad_hash_bytes of the text with the cache's seed */
     int n_tokens;
     struct key_token tokens[]; /* then the text */
 };
@@ -53,6 +54,7 @@ struct entry {
 struct lad__mask_cache {
     unsigned kinds;
     bool guard;
+    uint64_t seed; /* of the keys' hashes */
     long hits;
     struct entry *slot[BUCKETS][WAYS];
 };
@@ -62,12 +64,13 @@ static inline const char *entry_text(const struct entry *e)
     return (const char *)(e->tokens + e->n_tokens);
 }
 
-struct lad__mask_cache *lad__mask_cache_create(unsigned kinds, bool guard)
+struct lad__mask_cache *lad__mask_cache_create(unsigned kinds, bool guard, uint64_t seed)
 {
     struct lad__mask_cache *c = calloc(1, sizeof *c);
     if (c != NULL) {
         c->kinds = kinds;
         c->guard = guard;
+        c->seed = seed;
     }
     return c;
 }
@@ -193,7 +196,8 @@ static bool proves(const struct lad__mask_cache *c, const struct entry *e, const
     return i == n;
 }
 
-size_t lad__mask_cache_find(struct lad__mask_cache *c, const char *s, size_t n, char *out, size_t cap)
+size_t lad__mask_cache_find(struct lad__mask_cache *c, const char *s, size_t n, char *out, size_t cap,
+                            uint64_t *hash)
 {
     size_t i = skip_space(s, 0, n);
     if (i == n)
@@ -203,9 +207,12 @@ size_t lad__mask_cache_find(struct lad__mask_cache *c, const char *s, size_t n, 
         struct entry *e = ways[w];
         if (e->len >= cap || !proves(c, e, s, n))
             continue;
-        memmove(ways + 1, ways, (size_t)w * sizeof *ways); /* most recently used first */
-        ways[0] = e;
+        if (w > 0) { /* most recently used first */
+            memmove(ways + 1, ways, (size_t)w * sizeof *ways);
+            ways[0] = e;
+        }
         memcpy(out, entry_text(e), e->len);
+        *hash = e->hash;
         c->hits++;
         return e->len;
     }
@@ -271,6 +278,7 @@ static struct entry *make_entry(const struct lad__mask_cache *c, const char *key
     if (en == NULL)
         return NULL;
     en->len = len;
+    en->hash = lad_hash_bytes(key, len, c->seed);
     en->n_tokens = n_tokens;
     memcpy(en->tokens, tokens, (size_t)n_tokens * sizeof *tokens);
     memcpy((char *)entry_text(en), key, len);

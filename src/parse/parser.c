@@ -109,11 +109,10 @@ bool lad_parse_line_key(const struct lad_parser *p, struct lad_parse_local *loc,
         break;
     }
     case LAD_KEY_MINED:
-        info->key_len = lad_mask_apply(p->masker, loc->mask_work, info->message, info->message_len, loc->scratch,
-                                       loc->scratch_cap);
-        if (info->key_len == SIZE_MAX)
-            return false;
-        break;
+        info->key_len = lad_mask_apply_hashed(p->masker, loc->mask_work, info->message, info->message_len,
+                                              loc->scratch, loc->scratch_cap, &info->key_hash);
+        info->key = loc->scratch;
+        return info->key_len != SIZE_MAX; /* the masker gave the hash */
     }
     info->key = loc->scratch;
     info->key_hash = lad_hash_bytes(info->key, info->key_len, LAD_KEYTAB_SEED);

@@ -14,6 +14,7 @@
 
 #include "lad_escape.h"
 #include "lad_hash.h"
+#include "lad_keytab.h"
 #include "lad_mask.h"
 #include "lad_preset.h"
 #include "lad_test.h"
@@ -30,7 +31,7 @@ struct pair {
     unsigned builtin;
 };
 
-static long n_checked, n_differ;
+static long n_checked, n_differ, n_bad_hash;
 
 static bool pair_init(struct pair *p, unsigned builtin, const char *const *patterns, int n_patterns)
 {
@@ -58,9 +59,13 @@ static void check(struct pair *p, const char *s, size_t n, size_t cap)
 {
     char *a = malloc(cap + 1), *b = malloc(cap + 1);
     CU_ASSERT_FATAL(a != NULL && b != NULL);
-    size_t la = lad_mask_apply(p->m, p->w, s, n, a, cap);
+    uint64_t hash = 0;
+    size_t la = lad_mask_apply_hashed(p->m, p->w, s, n, a, cap, &hash);
     size_t lb = ref_mask_apply(p->r, p->rw, s, n, b, cap);
     n_checked++;
+    /* the hash that comes with the key, from the cache or not, is the key table's hash of it */
+    if (la != SIZE_MAX && hash != lad_hash_bytes(a, la, LAD_KEYTAB_SEED))
+        n_bad_hash++;
     if (la != lb || (la != SIZE_MAX && memcmp(a, b, la) != 0)) {
         if (n_differ++ < 8) {
             char in[600], got[600], want[600];
@@ -396,6 +401,7 @@ static void test_cached_keys(void)
 static void test_count(void)
 {
     CU_ASSERT(n_checked > 200000);
+    CU_ASSERT_EQUAL(n_bad_hash, 0);
     fprintf(stderr, "\n%ld keys compared, %ld differ\n", n_checked, n_differ);
 }
 
