@@ -159,7 +159,7 @@ struct lad_mask_work *lad_mask_work_create(const struct lad_masker *m)
     /* The cache proves keys with pass 2's shapes, so it serves maskers whose only patterns are the
      * built-in ones (the caller's run first and could change any token) and that mask something. */
     if (ok && m != NULL && m->n_patterns == m->n_builtin_patterns && (m->builtin & ~(unsigned)LAD_MASK_RUNS) != 0)
-        ok = (w->cache = lad__mask_cache_create(m->builtin, m->n_patterns > 0, LAD_KEYTAB_SEED)) != NULL;
+        ok = (w->cache = lad__mask_cache_create(m->builtin, m->n_patterns > 0)) != NULL;
     if (!ok)
         lad_mask_work_free(&w);
     return w;
@@ -267,19 +267,20 @@ static size_t mask_passes(const struct lad_masker *m, struct lad_mask_work *w, c
 size_t lad_mask_apply_hashed(const struct lad_masker *m, struct lad_mask_work *w, const char *s, size_t n, char *out,
                              size_t cap, uint64_t *hash)
 {
-    uint64_t unused;
-    if (w->cache != NULL) {
-        size_t len = lad__mask_cache_find(w->cache, s, n, out, cap, hash ? hash : &unused);
-        if (len != SIZE_MAX)
+    uint64_t h;
+    size_t len = w->cache != NULL ? lad__mask_cache_find(w->cache, s, n, out, cap, &h) : SIZE_MAX;
+    if (len == SIZE_MAX) {
+        len = mask_passes(m, w, s, n, out, cap);
+        if (len == SIZE_MAX)
             return len;
+        bool cache = w->cache != NULL && len < cap;
+        if (hash != NULL || cache)
+            h = lad_hash_bytes(out, len, LAD_KEYTAB_SEED);
+        if (cache)
+            lad__mask_cache_add(w->cache, s, n, out, len, h);
     }
-    size_t len = mask_passes(m, w, s, n, out, cap);
-    if (len == SIZE_MAX)
-        return len;
     if (hash != NULL)
-        *hash = lad_hash_bytes(out, len, LAD_KEYTAB_SEED);
-    if (w->cache != NULL && len < cap)
-        lad__mask_cache_add(w->cache, s, n, out, len);
+        *hash = h;
     return len;
 }
 

@@ -39,17 +39,18 @@ struct lad__mask_shape lad__mask_token_shape(const char *s, size_t b, size_t n, 
 /*
  * The key cache of one work area (maskcache.c): keys pass 2 gave before, each taken for a later
  * message only when reading the message along it proves pass 2 would write it. kinds: the built-in
- * kinds; guard: whether the built-in patterns are in use (their prefilters are checked on paths);
- * seed: of the hash kept with each key (lad_hash_bytes). find returns the key's length, written to out
- * with its hash in *hash, or SIZE_MAX when no cached key is proven (or it does not fit cap); add
- * offers the key pass 2 gave for s[0, n). NULL from create: no memory (no cache).
+ * kinds; guard: whether the built-in patterns are in use (their prefilters are checked on paths).
+ * find returns the key's length, written to out with the hash it was added with in *hash, or SIZE_MAX
+ * when no cached key is proven (or it does not fit cap); add offers the key pass 2 gave for s[0, n),
+ * with its hash. NULL from create: no memory (no cache).
  */
 struct lad__mask_cache;
-struct lad__mask_cache *lad__mask_cache_create(unsigned kinds, bool guard, uint64_t seed);
+struct lad__mask_cache *lad__mask_cache_create(unsigned kinds, bool guard);
 void lad__mask_cache_free(struct lad__mask_cache **c);
 size_t lad__mask_cache_find(struct lad__mask_cache *c, const char *s, size_t n, char *out, size_t cap,
                             uint64_t *hash);
-void lad__mask_cache_add(struct lad__mask_cache *c, const char *s, size_t n, const char *key, size_t len);
+void lad__mask_cache_add(struct lad__mask_cache *c, const char *s, size_t n, const char *key, size_t len,
+                         uint64_t hash);
 /* How many messages took their key from the cache (for tests). */
 long lad__mask_cache_hits(const struct lad__mask_cache *c);
 

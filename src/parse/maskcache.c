@@ -46,7 +46,7 @@ struct key_token {
 
 struct entry {
     size_t len;         /* of the text, which follows the tokens */
-    uint64_t hash;      /* lad_hash_bytes of the text with the cache's seed */
+    uint64_t hash;      /* the text's hash, as the caller gave it */
     int n_tokens;
     struct key_token tokens[]; /* then the text */
 };
@@ -54,7 +54,6 @@ struct entry {
 struct lad__mask_cache {
     unsigned kinds;
     bool guard;
-    uint64_t seed; /* of the keys' hashes */
     long hits;
     struct entry *slot[BUCKETS][WAYS];
 };
@@ -64,13 +63,12 @@ static inline const char *entry_text(const struct entry *e)
     return (const char *)(e->tokens + e->n_tokens);
 }
 
-struct lad__mask_cache *lad__mask_cache_create(unsigned kinds, bool guard, uint64_t seed)
+struct lad__mask_cache *lad__mask_cache_create(unsigned kinds, bool guard)
 {
     struct lad__mask_cache *c = calloc(1, sizeof *c);
     if (c != NULL) {
         c->kinds = kinds;
         c->guard = guard;
-        c->seed = seed;
     }
     return c;
 }
@@ -108,7 +106,7 @@ static size_t bucket_of(const char *s, size_t i, size_t n)
     unsigned k = other ? (unsigned)__builtin_ctzll(other) / 8 : 8;
 #else
     unsigned k = 0;
-    while (k < 8 && (unsigned char)(((x >> (8 * k)) & 0xff | 0x20) - 'a') <= 'z' - 'a')
+    while (k < 8 && (unsigned char)((((x >> (8 * k)) & 0xff) | 0x20) - 'a') <= 'z' - 'a')
         k++;
 #endif
     if (k == 0)
@@ -244,7 +242,7 @@ static bool shape_key(const char *t, size_t n)
  * The cache entry of key[0, len), or NULL when the key is not one the cache may prove (the head
  * comment's rules), is too long, or memory is short.
  */
-static struct entry *make_entry(const struct lad__mask_cache *c, const char *key, size_t len)
+static struct entry *make_entry(const struct lad__mask_cache *c, const char *key, size_t len, uint64_t hash)
 {
     struct key_token tokens[MAX_TOKENS];
     int n_tokens = 0;
@@ -278,14 +276,15 @@ static struct entry *make_entry(const struct lad__mask_cache *c, const char *key
     if (en == NULL)
         return NULL;
     en->len = len;
-    en->hash = lad_hash_bytes(key, len, c->seed);
+    en->hash = hash;
     en->n_tokens = n_tokens;
     memcpy(en->tokens, tokens, (size_t)n_tokens * sizeof *tokens);
     memcpy((char *)entry_text(en), key, len);
     return en;
 }
 
-void lad__mask_cache_add(struct lad__mask_cache *c, const char *s, size_t n, const char *key, size_t len)
+void lad__mask_cache_add(struct lad__mask_cache *c, const char *s, size_t n, const char *key, size_t len,
+                         uint64_t hash)
 {
     size_t i = skip_space(s, 0, n);
     if (i == n || len == 0 || len > MAX_KEY)
@@ -294,7 +293,7 @@ void lad__mask_cache_add(struct lad__mask_cache *c, const char *s, size_t n, con
     for (int w = 0; w < WAYS && ways[w] != NULL; w++)
         if (ways[w]->len == len && memcmp(entry_text(ways[w]), key, len) == 0)
             return; /* cached already: this message did not read along it */
-    struct entry *e = make_entry(c, key, len);
+    struct entry *e = make_entry(c, key, len, hash);
     if (e == NULL)
         return;
     free(ways[WAYS - 1]);
