@@ -22,6 +22,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=bench/scale_log.sh
+. "$here/scale_log.sh"
 logad=$(realpath "${1:-$root/build/logad}")
 ref=${REF:-f522b44}
 repeat=${REPEAT:-5}
@@ -51,13 +53,7 @@ big=$here/out/scale/hdfs_1900000.log
 big_labels=${big%.log}_labels.csv
 input=${INPUT:-}
 if [ -z "$input" ] || [ -n "${RUN_NP:-}" ]; then
-    if [ ! -s "$big" ] || [ ! -s "$big_labels" ]; then
-        echo "making $big with bench/scale.sh's synth command ..."
-        mkdir -p "$(dirname "$big")"
-        mpirun -n 2 --oversubscribe --bind-to none "$logad" synth -q \
-            --sessions "$root/data/hdfs_v1_sessions/sessions_dev.tsv" --out "$big" \
-            --labels-out "$big_labels" --normal 1900000 --anomalies 57000
-    fi
+    make_scale_log "$logad" "$here/out/scale" 1900000
 fi
 if [ -z "$input" ]; then
     input=$out/slice_${lines}.log

@@ -21,6 +21,8 @@
 # run summary (min/avg/max over ranks).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/scale_log.sh
+. "$here/scale_log.sh"
 logad=$(realpath "${1:-$here/../build/logad}")
 out=${OUT:-$here/out/scale}
 size=${SIZE:-1900000}
@@ -36,15 +38,9 @@ cores=$(nproc)
 input=${INPUT:-}
 labels=${LABELS:-}
 if [ -z "$input" ]; then
-    anomalies=$((size * 3 / 100))
+    make_scale_log "$logad" "$out" "$size"
     input=$out/hdfs_${size}.log
     labels=$out/hdfs_${size}_labels.csv
-    if [ ! -s "$input" ] || [ ! -s "$labels" ]; then
-        echo "making $input ($size normal + $anomalies anomalous blocks) ..."
-        mpirun -n 2 --oversubscribe --bind-to none "$logad" synth -q \
-            --sessions "$here/../data/hdfs_v1_sessions/sessions_dev.tsv" --out "$input" --labels-out "$labels" \
-            --normal "$size" --anomalies "$anomalies"
-    fi
 fi
 [ -n "$labels" ] || { echo "scale.sh: INPUT needs LABELS (its anomaly_label.csv)" >&2; exit 2; }
 bytes=$(stat -c %s "$input")
